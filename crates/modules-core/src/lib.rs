@@ -1,0 +1,16 @@
+//! The runtime of `modules`: devices, dtypes, tensors, parameters and buffers, the [`Module`]
+//! trait with its traversals, initialization and `skip_init`.
+//!
+//! Users depend on the facade crate `modules`, which re-exports all of this with the derive.
+
+#[cfg(feature = "cuda")]
+mod cuda;
+mod device;
+mod dtype;
+mod error;
+pub mod tensor;
+
+pub use device::Device;
+pub use dtype::DType;
+pub use error::{Error, Result};
+pub use tensor::{Element, Tensor, TensorOptions};

@@ -1,0 +1,21 @@
+//! Errors of the CUDA backend.
+
+/// What went wrong talking to CUDA.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum CudaError {
+    /// No usable CUDA: no driver library, a stub driver, no device, a bad ordinal.
+    #[error("{0}")]
+    Unavailable(String),
+    /// A device allocation failed for lack of memory.
+    #[error("out of memory: asked for {requested} bytes, {free} bytes free")]
+    OutOfMemory {
+        /// Bytes asked for.
+        requested: usize,
+        /// Bytes free when it failed.
+        free: usize,
+    },
+    /// Any other driver failure.
+    #[error("{0}")]
+    Driver(String),
+}

@@ -1,0 +1,1 @@
+pub use modules_core::*;
