@@ -3,10 +3,12 @@
 mod element;
 pub mod host_memory;
 mod options;
+mod print;
 mod storage;
 
 pub use element::Element;
 pub use options::TensorOptions;
+pub use print::format_parameter;
 pub(crate) use storage::Storage;
 
 use crate::{DType, Device, Error, Result};
