@@ -4,8 +4,9 @@ use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, OnceLock};
 
-use cudarc::driver::{sys, CudaContext, CudaStream, DriverError};
+use cudarc::driver::{sys, CudaContext, CudaModule, CudaStream, DriverError};
 
+use crate::staging::Staging;
 use crate::CudaError;
 
 /// A device's context and the stream all work on it is queued on.
@@ -17,12 +18,27 @@ pub struct DeviceContext {
     pub ctx: Arc<CudaContext>,
     /// The stream copies, fills and kernels run on, in order.
     pub stream: Arc<CudaStream>,
+    // The kernels, loaded from the shipped PTX on first use (JIT-compiled by the driver).
+    kernels: Arc<OnceLock<Result<Arc<CudaModule>, CudaError>>>,
+    // Pinned staging buffers, kept between copies: pinning memory costs milliseconds.
+    pub(crate) staging: Arc<Mutex<Staging>>,
 }
 
 impl DeviceContext {
     /// `(free, total)` device memory in bytes.
     pub fn mem_info(&self) -> Result<(usize, usize), CudaError> {
         self.ctx.mem_get_info().map_err(driver)
+    }
+
+    /// The kernels module of this device (loaded once; the error is kept if loading failed).
+    pub(crate) fn kernels(&self) -> Result<Arc<CudaModule>, CudaError> {
+        self.kernels
+            .get_or_init(|| {
+                let ptx = cudarc::nvrtc::Ptx::from_src(crate::kernels::PTX);
+                call(|| self.ctx.load_module(ptx))
+                    .map_err(|e| CudaError::Driver(format!("loading the modules-cuda kernels failed: {e}")))
+            })
+            .clone()
     }
 
     /// Maps a driver error, turning out-of-memory into [`CudaError::OutOfMemory`].
@@ -38,6 +54,22 @@ impl DeviceContext {
 
 pub(crate) fn driver(e: DriverError) -> CudaError {
     CudaError::Driver(e.to_string())
+}
+
+/// Runs a driver call, turning cudarc's panics (a symbol the driver lacks) into errors.
+pub(crate) fn call<T>(f: impl FnOnce() -> Result<T, DriverError>) -> Result<T, CudaError> {
+    call_map(f, driver)
+}
+
+/// [`call`] with a chosen mapping of driver errors.
+pub(crate) fn call_map<T>(
+    f: impl FnOnce() -> Result<T, DriverError>,
+    map: impl FnOnce(DriverError) -> CudaError,
+) -> Result<T, CudaError> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r.map_err(map),
+        Err(p) => Err(CudaError::Driver(panic_message(p))),
+    }
 }
 
 fn panic_message(p: Box<dyn Any + Send>) -> String {
@@ -88,7 +120,13 @@ pub fn context(ordinal: usize) -> Result<DeviceContext, CudaError> {
     }
     let ctx = guarded(|| CudaContext::new(ordinal))?;
     let stream = ctx.default_stream();
-    let c = DeviceContext { ordinal, ctx, stream };
+    let c = DeviceContext {
+        ordinal,
+        ctx,
+        stream,
+        kernels: Arc::new(OnceLock::new()),
+        staging: Arc::new(Mutex::new(Staging::default())),
+    };
     all[ordinal] = Some(c.clone());
     Ok(c)
 }

@@ -15,6 +15,10 @@ pub enum CudaError {
         /// Bytes free when it failed.
         free: usize,
     },
+    /// An argument the backend cannot honour (a length that is not a whole number of
+    /// elements, a copy between buffers of different sizes, bad distribution parameters).
+    #[error("{0}")]
+    InvalidArgument(String),
     /// Any other driver failure.
     #[error("{0}")]
     Driver(String),

@@ -1,8 +1,14 @@
 //! The CUDA backend of `modules`, on cudarc: device probing that never panics, untyped device
-//! buffers (uninitialized allocation, fills, copies). It knows nothing of modules or tensors.
+//! buffers (uninitialized allocation, staged copies, pattern fills) and on-device random
+//! initialization with the Philox streams shared with the CPU. It knows nothing of modules or
+//! tensors.
 //!
 //! cudarc loads `libcuda.so` at run time and panics when it is missing, so every entry point
-//! goes through [`context`], which checks for the library first and catches cudarc's panics.
+//! goes through [`context`], which checks for the library first, and every driver call is
+//! guarded against cudarc's panics (a symbol an old driver lacks).
+//!
+//! Kernels ship as PTX generated from our own CUDA C (`src/kernels.cu`, `scripts/gen-ptx.sh`):
+//! users need a driver, not the CUDA toolkit.
 //!
 //! ```
 //! // On a machine without a GPU this is an error, not a panic.
@@ -15,7 +21,14 @@
 mod buffer;
 mod context;
 mod error;
+mod kernels;
+mod pinned;
+mod random;
+pub mod reference;
+mod staging;
 
 pub use buffer::CudaBuffer;
 pub use context::{context, device_count, DeviceContext};
 pub use error::CudaError;
+pub use pinned::PinnedBuffer;
+pub use random::{Distribution, FloatKind};
