@@ -88,7 +88,7 @@ struct OutF16 {
 
 // Distributions in f32 math: four values from one block's words.
 struct Uniform32 {
-    float low, span;  // span = high - low, rounded to f32 on the host
+    float low, span;  // span = high - low, taken in f64 and rounded to f32 on the host
     __device__ __forceinline__ void values(const Words& w, float v[4]) const {
 #pragma unroll
         for (int j = 0; j < 4; ++j) v[j] = __fadd_rn(low, __fmul_rn(u24(w.x[j]), span));
@@ -102,21 +102,22 @@ struct Normal32 {
             float u1 = (float)((w.x[2 * p] >> 8) + 1u) * 5.9604644775390625e-8f;
             float u2 = u24(w.x[2 * p + 1]);
             float r = sqrtf(__fmul_rn(-2.0f, logf(u1)));
-            float theta = __fmul_rn(6.28318548202514648f, u2);  // (f32)2pi * u2
+            // sin/cos of exactly 2*pi*u2: sincospi takes 2*u2 (exact), no rounded angle.
             float s, c;
-            sincosf(theta, &s, &c);
+            sincospif(__fmul_rn(2.0f, u2), &s, &c);
             v[2 * p] = __fadd_rn(mean, __fmul_rn(__fmul_rn(std, r), c));
             v[2 * p + 1] = __fadd_rn(mean, __fmul_rn(__fmul_rn(std, r), s));
         }
     }
 };
 struct TruncNormal32 {
-    float mean, std, l, hml, a, b;  // hml = h - l, rounded to f32 on the host
+    // scale = std * sqrt(2) and hml = h - l, both taken in f64 and rounded on the host.
+    float mean, scale, l, hml, a, b;
     __device__ __forceinline__ void values(const Words& w, float v[4]) const {
 #pragma unroll
         for (int j = 0; j < 4; ++j) {
             float t = __fadd_rn(l, __fmul_rn(u24(w.x[j]), hml));
-            float x = __fadd_rn(mean, __fmul_rn(__fmul_rn(std, 1.41421353816986084f), erfinvf(t)));
+            float x = __fadd_rn(mean, __fmul_rn(scale, erfinvf(t)));
             v[j] = fminf(fmaxf(x, a), b);
         }
     }
@@ -148,16 +149,16 @@ __device__ __forceinline__ void fill4(typename Out::T* out, u64 n, u64 seed, u64
 
 #define UNIFORM_PARAMS float low, float span
 #define NORMAL_PARAMS float mean, float std
-#define TRUNC_PARAMS float mean, float std, float l, float hml, float a, float b
+#define TRUNC_PARAMS float mean, float scale, float l, float hml, float a, float b
 FILL32(philox_uniform_f32, OutF32, Uniform32, UNIFORM_PARAMS, (Uniform32{low, span}))
 FILL32(philox_uniform_f16, OutF16, Uniform32, UNIFORM_PARAMS, (Uniform32{low, span}))
 FILL32(philox_uniform_bf16, OutBF16, Uniform32, UNIFORM_PARAMS, (Uniform32{low, span}))
 FILL32(philox_normal_f32, OutF32, Normal32, NORMAL_PARAMS, (Normal32{mean, std}))
 FILL32(philox_normal_f16, OutF16, Normal32, NORMAL_PARAMS, (Normal32{mean, std}))
 FILL32(philox_normal_bf16, OutBF16, Normal32, NORMAL_PARAMS, (Normal32{mean, std}))
-FILL32(philox_trunc_normal_f32, OutF32, TruncNormal32, TRUNC_PARAMS, (TruncNormal32{mean, std, l, hml, a, b}))
-FILL32(philox_trunc_normal_f16, OutF16, TruncNormal32, TRUNC_PARAMS, (TruncNormal32{mean, std, l, hml, a, b}))
-FILL32(philox_trunc_normal_bf16, OutBF16, TruncNormal32, TRUNC_PARAMS, (TruncNormal32{mean, std, l, hml, a, b}))
+FILL32(philox_trunc_normal_f32, OutF32, TruncNormal32, TRUNC_PARAMS, (TruncNormal32{mean, scale, l, hml, a, b}))
+FILL32(philox_trunc_normal_f16, OutF16, TruncNormal32, TRUNC_PARAMS, (TruncNormal32{mean, scale, l, hml, a, b}))
+FILL32(philox_trunc_normal_bf16, OutBF16, TruncNormal32, TRUNC_PARAMS, (TruncNormal32{mean, scale, l, hml, a, b}))
 
 // f64 fills: one block gives two elements.
 struct Uniform64 {
@@ -181,12 +182,12 @@ struct Normal64 {
     }
 };
 struct TruncNormal64 {
-    double mean, std, l, hml, a, b;
+    double mean, scale, l, hml, a, b;
     __device__ __forceinline__ void values(const Words& w, double v[2]) const {
 #pragma unroll
         for (int j = 0; j < 2; ++j) {
             double t = __dadd_rn(l, __dmul_rn(u53(w.x[2 * j], w.x[2 * j + 1]), hml));
-            double x = __dadd_rn(mean, __dmul_rn(__dmul_rn(std, 1.4142135623730951), erfinv(t)));
+            double x = __dadd_rn(mean, __dmul_rn(scale, erfinv(t)));
             v[j] = fmin(fmax(x, a), b);
         }
     }
@@ -216,8 +217,8 @@ extern "C" __global__ void philox_normal_f64(double* out, u64 n, u64 seed, u64 b
     fill2<Normal64>(out, n, seed, block0, Normal64{mean, std});
 }
 extern "C" __global__ void philox_trunc_normal_f64(double* out, u64 n, u64 seed, u64 block0, double mean,
-                                                   double std, double l, double hml, double a, double b) {
-    fill2<TruncNormal64>(out, n, seed, block0, TruncNormal64{mean, std, l, hml, a, b});
+                                                   double scale, double l, double hml, double a, double b) {
+    fill2<TruncNormal64>(out, n, seed, block0, TruncNormal64{mean, scale, l, hml, a, b});
 }
 
 // Pattern fills. `pattern16` is a pattern whose length divides 16, repeated to 16 bytes

@@ -116,7 +116,9 @@ impl Distribution {
         }
     }
 
-    /// Kernel parameters after the common ones, in f64 (for f64 kernels) -- see `kernels.cu`.
+    /// Kernel parameters after the common ones, in f64 (for f64 kernels) -- see `kernels.cu`:
+    /// uniform `low, high - low`; normal `mean, std`; truncated normal
+    /// `mean, std·√2, l, h - l, a, b`.
     pub(crate) fn params_f64(&self) -> Vec<f64> {
         match *self {
             Distribution::Uniform { low, high } => vec![low, high - low],
@@ -128,31 +130,14 @@ impl Distribution {
                 b,
                 l,
                 h,
-            } => vec![mean, std, l, h - l, a, b],
+            } => vec![mean, std * std::f64::consts::SQRT_2, l, h - l, a, b],
         }
     }
 
-    /// The same in f32, rounded the way the CPU streams round them: each bound to f32 first,
-    /// differences taken in f32.
+    /// The same rounded to f32, as the CPU streams do: every parameter, difference and
+    /// product is taken in f64 first, then rounded once.
     pub(crate) fn params_f32(&self) -> Vec<f32> {
-        match *self {
-            Distribution::Uniform { low, high } => {
-                let (lo, hi) = (low as f32, high as f32);
-                vec![lo, hi - lo]
-            }
-            Distribution::Normal { mean, std } => vec![mean as f32, std as f32],
-            Distribution::TruncNormal {
-                mean,
-                std,
-                a,
-                b,
-                l,
-                h,
-            } => {
-                let (l, h) = (l as f32, h as f32);
-                vec![mean as f32, std as f32, l, h - l, a as f32, b as f32]
-            }
-        }
+        self.params_f64().into_iter().map(|p| p as f32).collect()
     }
 
     fn check(&self) -> Result<(), CudaError> {

@@ -88,16 +88,18 @@ fn values_f32(dist: &Distribution, w: [u32; 4]) -> [f32; 4] {
                 let u1 = ((w[2 * q] >> 8) + 1) as f32 * (1.0 / 16_777_216.0);
                 let u2 = u24(w[2 * q + 1]);
                 let r = (-2.0f32 * u1.ln()).sqrt();
-                let (s, c) = (std::f32::consts::TAU * u2).sin_cos();
+                // sin/cos of exactly 2πu2 (the device uses sincospif), rounded once to f32.
+                let (s, c) = (std::f64::consts::TAU * f64::from(u2)).sin_cos();
+                let (s, c) = (s as f32, c as f32);
                 v[2 * q] = mean + std * r * c;
                 v[2 * q + 1] = mean + std * r * s;
             }
         }
         Distribution::TruncNormal { .. } => {
-            let (mean, std, l, hml, a, b) = (p[0], p[1], p[2], p[3], p[4], p[5]);
+            let (mean, scale, l, hml, a, b) = (p[0], p[1], p[2], p[3], p[4], p[5]);
             for j in 0..4 {
                 let t = l + u24(w[j]) * hml;
-                let x = mean + std * std::f32::consts::SQRT_2 * (erfinv(f64::from(t)) as f32);
+                let x = mean + scale * (erfinv(f64::from(t)) as f32);
                 v[j] = x.max(a).min(b);
             }
         }
@@ -118,10 +120,10 @@ fn values_f64(dist: &Distribution, w: [u32; 4]) -> [f64; 2] {
             [p[0] + p[1] * r * c, p[0] + p[1] * r * s]
         }
         Distribution::TruncNormal { .. } => {
-            let (mean, std, l, hml, a, b) = (p[0], p[1], p[2], p[3], p[4], p[5]);
+            let (mean, scale, l, hml, a, b) = (p[0], p[1], p[2], p[3], p[4], p[5]);
             let one = |hi, lo| {
                 let t = l + u53(hi, lo) * hml;
-                (mean + std * std::f64::consts::SQRT_2 * erfinv(t)).max(a).min(b)
+                (mean + scale * erfinv(t)).max(a).min(b)
             };
             [one(w[0], w[1]), one(w[2], w[3])]
         }
