@@ -66,7 +66,6 @@ impl CudaStorage {
     /// Runs `fill` on the device: the Philox stream at `pos`, the same values as
     /// `rng::fill_slice` on the CPU (uniform bit for bit, normal and truncated normal to a few
     /// ulps). No host memory is touched. The caller reserved the blocks.
-    #[allow(dead_code)] // called by `init::fill_random` once CUDA tensors are dispatched there
     pub(crate) fn fill_random(&mut self, dtype: DType, fill: &RandomFill, pos: StreamPosition) -> Result<()> {
         let kind = float_kind(dtype).ok_or_else(|| Error::Cuda {
             device: Device::Cuda(self.ordinal()),
