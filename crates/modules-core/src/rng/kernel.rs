@@ -1,0 +1,218 @@
+//! One batch of [`LANES`] blocks turned into values, for each stream of docs/philox-streams.md.
+//!
+//! Every function is `#[inline(always)]` and loops over fixed-size arrays without branches, so
+//! that inlined into the AVX2/AVX-512 copies of the chunk loop (see `fill.rs`) it vectorizes.
+
+use super::math::{erf_f64, erfinv_f32, erfinv_f64, ln_f32, sincos_2pi};
+use super::philox::LANES;
+use super::RandomFill;
+
+/// f32 values per batch (four words per block).
+pub(crate) const BATCH32: usize = LANES * 4;
+/// f64 values per batch (two per block).
+pub(crate) const BATCH64: usize = LANES * 2;
+
+const TWO_M24: f32 = 1.0 / 16_777_216.0;
+const TWO_M53: f64 = 1.0 / 9_007_199_254_740_992.0;
+
+/// A fill's parameters in f32, computed once on the host as the contract says.
+#[derive(Clone, Copy, Debug)]
+pub enum Params32 {
+    /// `low`, `high - low` (the difference taken in f64, then rounded).
+    Uniform { low: f32, range: f32 },
+    /// Mean and std.
+    Normal { mean: f32, std: f32 },
+    /// `l = erf(α/√2)`, `d = erf(β/√2) - l`, `scale = std·√2`, and the clamp bounds.
+    Trunc {
+        l: f32,
+        d: f32,
+        mean: f32,
+        scale: f32,
+        a: f32,
+        b: f32,
+    },
+}
+
+/// A fill's parameters in f64.
+#[derive(Clone, Copy, Debug)]
+pub enum Params64 {
+    /// `low`, `high - low`.
+    Uniform { low: f64, range: f64 },
+    /// Mean and std.
+    Normal { mean: f64, std: f64 },
+    /// As [`Params32::Trunc`].
+    Trunc {
+        l: f64,
+        d: f64,
+        mean: f64,
+        scale: f64,
+        a: f64,
+        b: f64,
+    },
+}
+
+/// `l = erf(α/√2)` and `h = erf(β/√2)` of a truncated normal, in f64.
+fn trunc_limits(mean: f64, std: f64, a: f64, b: f64) -> (f64, f64) {
+    let s = std::f64::consts::SQRT_2;
+    (erf_f64((a - mean) / std / s), erf_f64((b - mean) / std / s))
+}
+
+impl Params64 {
+    pub(crate) fn new(fill: &RandomFill) -> Params64 {
+        match *fill {
+            RandomFill::Uniform { low, high } => Params64::Uniform {
+                low,
+                range: high - low,
+            },
+            RandomFill::Normal { mean, std } => Params64::Normal { mean, std },
+            RandomFill::TruncNormal { mean, std, a, b } => {
+                let (l, h) = trunc_limits(mean, std, a, b);
+                let scale = std * std::f64::consts::SQRT_2;
+                Params64::Trunc {
+                    l,
+                    d: h - l,
+                    mean,
+                    scale,
+                    a,
+                    b,
+                }
+            }
+        }
+    }
+}
+
+impl Params32 {
+    pub(crate) fn new(fill: &RandomFill) -> Params32 {
+        match Params64::new(fill) {
+            Params64::Uniform { low, range } => Params32::Uniform {
+                low: low as f32,
+                range: range as f32,
+            },
+            Params64::Normal { mean, std } => Params32::Normal {
+                mean: mean as f32,
+                std: std as f32,
+            },
+            Params64::Trunc {
+                l,
+                d,
+                mean,
+                scale,
+                a,
+                b,
+            } => Params32::Trunc {
+                l: l as f32,
+                d: d as f32,
+                mean: mean as f32,
+                scale: scale as f32,
+                a: a as f32,
+                b: b as f32,
+            },
+        }
+    }
+}
+
+/// `u24(x)`: the top 24 bits as a float in [0, 1), exact.
+#[inline(always)]
+fn u24(x: u32) -> f32 {
+    (x >> 8) as i32 as f32 * TWO_M24
+}
+
+/// `u53(hi, lo)`: the top 53 bits of the 64-bit word as a float in [0, 1), exact.
+#[inline(always)]
+fn u53(hi: u32, lo: u32) -> f64 {
+    (((u64::from(hi) << 32) | u64::from(lo)) >> 11) as f64 * TWO_M53
+}
+
+/// Element `4i + w` from word `w` of block `i`, by `f`: computed word-major (vector-friendly),
+/// then interleaved.
+#[inline(always)]
+fn per_word(x: &[[u32; LANES]; 4], out: &mut [f32; BATCH32], f: impl Fn(u32) -> f32) {
+    let mut v = [[0f32; LANES]; 4];
+    for w in 0..4 {
+        for i in 0..LANES {
+            v[w][i] = f(x[w][i]);
+        }
+    }
+    for i in 0..LANES {
+        for w in 0..4 {
+            out[4 * i + w] = v[w][i];
+        }
+    }
+}
+
+/// The f32 values of one batch of blocks.
+#[inline(always)]
+pub(crate) fn batch32(p: &Params32, x: &[[u32; LANES]; 4], out: &mut [f32; BATCH32]) {
+    match *p {
+        Params32::Uniform { low, range } => per_word(x, out, |x| low + u24(x) * range),
+        Params32::Trunc {
+            l,
+            d,
+            mean,
+            scale,
+            a,
+            b,
+        } => per_word(x, out, |x| {
+            let t = l + u24(x) * d;
+            (mean + scale * erfinv_f32(t)).max(a).min(b)
+        }),
+        Params32::Normal { mean, std } => {
+            // Pair p of block i uses words 2p (radius) and 2p+1 (angle); lane j = 16p + i.
+            let mut c = [0f32; 2 * LANES];
+            let mut s = [0f32; 2 * LANES];
+            for p in 0..2 {
+                for i in 0..LANES {
+                    let u1 = ((x[2 * p][i] >> 8) + 1) as i32 as f32 * TWO_M24;
+                    let r = (-2.0 * ln_f32(u1)).sqrt();
+                    let (sin, cos) = sincos_2pi(x[2 * p + 1][i] >> 8);
+                    c[p * LANES + i] = mean + std * r * cos;
+                    s[p * LANES + i] = mean + std * r * sin;
+                }
+            }
+            for i in 0..LANES {
+                for p in 0..2 {
+                    out[4 * i + 2 * p] = c[p * LANES + i];
+                    out[4 * i + 2 * p + 1] = s[p * LANES + i];
+                }
+            }
+        }
+    }
+}
+
+/// The f64 values of one batch of blocks.
+#[inline(always)]
+pub(crate) fn batch64(p: &Params64, x: &[[u32; LANES]; 4], out: &mut [f64; BATCH64]) {
+    match *p {
+        Params64::Uniform { low, range } => {
+            for i in 0..LANES {
+                out[2 * i] = low + u53(x[0][i], x[1][i]) * range;
+                out[2 * i + 1] = low + u53(x[2][i], x[3][i]) * range;
+            }
+        }
+        Params64::Trunc {
+            l,
+            d,
+            mean,
+            scale,
+            a,
+            b,
+        } => {
+            for i in 0..LANES {
+                for j in 0..2 {
+                    let t = l + u53(x[2 * j][i], x[2 * j + 1][i]) * d;
+                    out[2 * i + j] = (mean + scale * erfinv_f64(t)).max(a).min(b);
+                }
+            }
+        }
+        Params64::Normal { mean, std } => {
+            for i in 0..LANES {
+                let bits = ((u64::from(x[0][i]) << 32) | u64::from(x[1][i])) >> 11;
+                let u1 = (bits + 1) as f64 * TWO_M53;
+                let r = (-2.0 * u1.ln()).sqrt();
+                let (sin, cos) = (std::f64::consts::TAU * u53(x[2][i], x[3][i])).sin_cos();
+                out[2 * i] = mean + std * r * cos;
+                out[2 * i + 1] = mean + std * r * sin;
+            }
+        }
+    }
+}
