@@ -8,6 +8,7 @@ mod cuda;
 mod device;
 mod dtype;
 mod error;
+pub mod init;
 pub mod rng;
 pub mod tensor;
 

@@ -1,0 +1,85 @@
+//! The one entry point of every random init: checks, reserves the stream, runs the fill on the
+//! tensor's device.
+
+use crate::rng::{blocks_needed, fill_slice, reserve_in, Generator, RandomFill, StreamPosition};
+use crate::{DType, Device, Error, Result, Tensor};
+
+/// Fills `t` in place with `fill`, drawing from `generator` (the default generator when `None`).
+///
+/// Meta tensors: nothing happens and nothing is drawn. CUDA tensors: not yet (the GPU arm goes
+/// here, given the same [`RandomFill`] and [`StreamPosition`]). Non-float dtypes are rejected
+/// before anything is drawn.
+pub(crate) fn fill_random(t: &mut Tensor, fill: RandomFill, generator: Option<&mut Generator>) -> Result<()> {
+    let function = match fill {
+        RandomFill::Uniform { .. } => "uniform_",
+        RandomFill::Normal { .. } => "normal_",
+        RandomFill::TruncNormal { .. } => "trunc_normal_",
+    };
+    match t.device() {
+        Device::Meta => return Ok(()),
+        Device::Cuda(_) | Device::Cpu => {}
+    }
+    let dtype = t.dtype();
+    if !dtype.is_float() {
+        return Err(Error::UnsupportedDType { op: function, dtype });
+    }
+    let blocks = blocks_needed(&fill, dtype, t.numel());
+    let (seed, block) = reserve_in(generator, blocks);
+    let pos = StreamPosition { seed, block };
+    // CUDA tensors: the same stream, computed by a kernel on the device (no host memory).
+    #[cfg(feature = "cuda")]
+    if let crate::tensor::Storage::Cuda(c) = t.storage_mut() {
+        return c.fill_random(dtype, &fill, pos);
+    }
+    match dtype {
+        DType::F32 => fill_slice(t.as_mut_slice::<f32>()?, &fill, pos),
+        DType::F64 => fill_slice(t.as_mut_slice::<f64>()?, &fill, pos),
+        DType::F16 => fill_slice(t.as_mut_slice::<half::f16>()?, &fill, pos),
+        DType::BF16 => fill_slice(t.as_mut_slice::<half::bf16>()?, &fill, pos),
+        _ => unreachable!("non-float dtypes were rejected above"),
+    }
+    Ok(())
+}
+
+/// Rejects devices other than the CPU and meta for the inits computed on the host.
+pub(crate) fn host_only(t: &Tensor, function: &'static str) -> Result<()> {
+    match t.device() {
+        device @ Device::Cuda(_) => {
+            let _ = function;
+            Err(Error::UnsupportedDevice {
+                device,
+                reason: "on-device init lands with the CUDA backend",
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Writes `values` (one per element) into a CPU float tensor, rounding to its dtype.
+pub(crate) fn write_f64(t: &mut Tensor, values: &[f64], function: &'static str) -> Result<()> {
+    fn put<T: crate::Element>(t: &mut Tensor, values: &[f64], f: impl Fn(f64) -> T) -> Result<()> {
+        for (d, &v) in t.as_mut_slice::<T>()?.iter_mut().zip(values) {
+            *d = f(v);
+        }
+        Ok(())
+    }
+    match t.dtype() {
+        DType::F32 => put(t, values, |v| v as f32),
+        DType::F64 => put(t, values, |v| v),
+        DType::F16 => put(t, values, half::f16::from_f64),
+        DType::BF16 => put(t, values, half::bf16::from_f64),
+        dtype => Err(Error::UnsupportedDType { op: function, dtype }),
+    }
+}
+
+/// Sets the elements at `flat` indices of a CPU tensor to 1, whatever its dtype.
+pub(crate) fn set_ones(t: &mut Tensor, flat: &[usize]) -> Result<()> {
+    let one = Tensor::ones([1], (Device::Cpu, t.dtype()))?;
+    let pattern = one.as_bytes()?;
+    let size = pattern.len();
+    let bytes = t.as_bytes_mut()?;
+    for &i in flat {
+        bytes[i * size..(i + 1) * size].copy_from_slice(pattern);
+    }
+    Ok(())
+}
