@@ -3,7 +3,8 @@
 //! Every function is `#[inline(always)]` and loops over fixed-size arrays without branches, so
 //! that inlined into the AVX2/AVX-512 copies of the chunk loop (see `fill.rs`) it vectorizes.
 
-use super::math::{erf_f64, erfinv_f32, erfinv_f64, ln_f32, sincos_2pi};
+use super::erf_f64;
+use super::math::{erfinv_f32, erfinv_f64, ln_f32, sincos_2pi};
 use super::philox::LANES;
 use super::RandomFill;
 
