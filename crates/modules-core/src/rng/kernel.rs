@@ -4,7 +4,9 @@
 //! that inlined into the AVX2/AVX-512 copies of the chunk loop (see `fill.rs`) it vectorizes.
 
 use super::erf_f64;
-use super::math::{erfinv_f32, erfinv_f64, ln_f32, sincos_2pi};
+use super::math::{
+    erfinv_central, erfinv_f64, erfinv_finish, erfinv_tail, erfinv_w, ln_f32, sincos_2pi, ERFINV_TAIL,
+};
 use super::philox::LANES;
 use super::RandomFill;
 
@@ -153,27 +155,67 @@ pub(crate) fn batch32(p: &Params32, x: &[[u32; LANES]; 4], out: &mut [f32; BATCH
             scale,
             a,
             b,
-        } => per_word(x, out, |x| {
-            let t = l + u24(x) * d;
-            (mean + scale * erfinv_f32(t)).max(a).min(b)
-        }),
+        } => {
+            // Giles' central branch for every lane, the tail branch only when some lane needs it
+            // (|t| > 0.9966: never for the default [-2σ, 2σ]); the same values as `erfinv_f32`.
+            let mut t = [[0f32; LANES]; 4];
+            let mut w = [[0f32; LANES]; 4];
+            let mut p = [[0f32; LANES]; 4];
+            let mut tail = false;
+            for k in 0..4 {
+                for i in 0..LANES {
+                    t[k][i] = l + u24(x[k][i]) * d;
+                    w[k][i] = erfinv_w(t[k][i]);
+                }
+            }
+            for k in 0..4 {
+                for i in 0..LANES {
+                    p[k][i] = erfinv_central(w[k][i]);
+                    tail |= w[k][i] >= ERFINV_TAIL;
+                }
+            }
+            if tail {
+                for k in 0..4 {
+                    for i in 0..LANES {
+                        let q = erfinv_tail(w[k][i]);
+                        p[k][i] = if w[k][i] < ERFINV_TAIL { p[k][i] } else { q };
+                    }
+                }
+            }
+            for i in 0..LANES {
+                for k in 0..4 {
+                    let v = mean + scale * erfinv_finish(t[k][i], p[k][i]);
+                    out[4 * i + k] = v.max(a).min(b);
+                }
+            }
+        }
         Params32::Normal { mean, std } => {
-            // Pair p of block i uses words 2p (radius) and 2p+1 (angle); lane j = 16p + i.
-            let mut c = [0f32; 2 * LANES];
-            let mut s = [0f32; 2 * LANES];
+            // Pair p of block i uses words 2p (radius) and 2p+1 (angle); lane j = LANES·p + i.
+            // One short loop per step (radius, angle, combine) rather than one long body: each
+            // step's iterations are independent, so out-of-order execution overlaps many of them
+            // instead of waiting on one long chain of polynomial latencies.
+            let mut r = [0f32; 2 * LANES];
+            let mut sin = [0f32; 2 * LANES];
+            let mut cos = [0f32; 2 * LANES];
             for p in 0..2 {
                 for i in 0..LANES {
                     let u1 = ((x[2 * p][i] >> 8) + 1) as i32 as f32 * TWO_M24;
-                    let r = (-2.0 * ln_f32(u1)).sqrt();
-                    let (sin, cos) = sincos_2pi(x[2 * p + 1][i] >> 8);
-                    c[p * LANES + i] = mean + std * r * cos;
-                    s[p * LANES + i] = mean + std * r * sin;
+                    r[p * LANES + i] = -2.0 * ln_f32(u1);
+                }
+            }
+            for v in r.iter_mut() {
+                *v = v.sqrt();
+            }
+            for p in 0..2 {
+                for i in 0..LANES {
+                    (sin[p * LANES + i], cos[p * LANES + i]) = sincos_2pi(x[2 * p + 1][i] >> 8);
                 }
             }
             for i in 0..LANES {
                 for p in 0..2 {
-                    out[4 * i + 2 * p] = c[p * LANES + i];
-                    out[4 * i + 2 * p + 1] = s[p * LANES + i];
+                    let j = p * LANES + i;
+                    out[4 * i + 2 * p] = mean + std * r[j] * cos[j];
+                    out[4 * i + 2 * p + 1] = mean + std * r[j] * sin[j];
                 }
             }
         }

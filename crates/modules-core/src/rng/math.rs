@@ -73,7 +73,27 @@ pub(crate) fn sincos_2pi(k: u32) -> (f32, f32) {
 /// single-precision version, both branches computed and one selected); `±1` gives `±inf`.
 #[inline(always)]
 pub(crate) fn erfinv_f32(x: f32) -> f32 {
-    let w = -ln_f32((1.0 - x) * (1.0 + x));
+    let w = erfinv_w(x);
+    let p = if w < ERFINV_TAIL {
+        erfinv_central(w)
+    } else {
+        erfinv_tail(w)
+    };
+    erfinv_finish(x, p)
+}
+
+/// Where Giles' tail branch starts: `w >= 5`, i.e. `|x| > 0.9966`.
+pub(crate) const ERFINV_TAIL: f32 = 5.0;
+
+/// `w = -ln((1 - x)(1 + x))`, the variable of both branches.
+#[inline(always)]
+pub(crate) fn erfinv_w(x: f32) -> f32 {
+    -ln_f32((1.0 - x) * (1.0 + x))
+}
+
+/// `erfinv(x) / x` for `w < 5`.
+#[inline(always)]
+pub(crate) fn erfinv_central(w: f32) -> f32 {
     let a = w - 2.5;
     let mut p = 2.810_226_4e-8_f32;
     p = 3.432_739_4e-7 + p * a;
@@ -83,7 +103,12 @@ pub(crate) fn erfinv_f32(x: f32) -> f32 {
     p = -1.253_725e-3 + p * a;
     p = -4.177_681_6e-3 + p * a;
     p = 2.466_407_3e-1 + p * a;
-    p = 1.501_409_4 + p * a;
+    1.501_409_4 + p * a
+}
+
+/// `erfinv(x) / x` for `w >= 5`.
+#[inline(always)]
+pub(crate) fn erfinv_tail(w: f32) -> f32 {
     let b = w.sqrt() - 3.0;
     let mut q = -2.002_142_6e-4_f32;
     q = 1.009_505_6e-4 + q * b;
@@ -93,12 +118,16 @@ pub(crate) fn erfinv_f32(x: f32) -> f32 {
     q = -7.622_461_3e-3 + q * b;
     q = 9.438_870_5e-3 + q * b;
     q = 1.001_674 + q * b;
-    q = 2.832_976_8 + q * b;
-    let r = if w < 5.0 { p } else { q } * x;
+    2.832_976_8 + q * b
+}
+
+/// `p · x`, or `±inf` at `|x| >= 1` (where the polynomials do not apply).
+#[inline(always)]
+pub(crate) fn erfinv_finish(x: f32, p: f32) -> f32 {
     if x.abs() >= 1.0 {
         f32::INFINITY.copysign(x)
     } else {
-        r
+        p * x
     }
 }
 
