@@ -406,14 +406,14 @@ fn init_values_sequences_and_fan_in_bias() {
 
 #[test]
 fn default_generator_is_used_without_one() {
-    // Only this test in `init` reseeds the default generator; compare against an explicit one.
-    crate::rng::manual_seed(4242);
-    let mut a = cpu(&[100]);
-    let mut b = cpu(&[100]);
-    normal_(&mut a, 0.0, 1.0, None).unwrap();
-    normal_(&mut b, 0.0, 1.0, Some(&mut Generator::new(4242))).unwrap();
-    // Another test may draw from the default generator in between; then the values differ, but
-    // they always come from seed 4242's stream at some block.
-    let found = values(&a) == values(&b) || crate::rng::default_generator().seed() == 4242;
-    assert!(found);
+    // Another test may draw from or reseed the default generator between the two calls: retry.
+    let same = (0..5).any(|_| {
+        crate::rng::manual_seed(4242);
+        let mut a = cpu(&[100]);
+        normal_(&mut a, 0.0, 1.0, None).unwrap();
+        let mut b = cpu(&[100]);
+        normal_(&mut b, 0.0, 1.0, Some(&mut Generator::new(4242))).unwrap();
+        values(&a) == values(&b)
+    });
+    assert!(same);
 }
