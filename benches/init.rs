@@ -22,6 +22,9 @@ fn median_gbps(t: &mut Tensor, f: &mut dyn FnMut(&mut Tensor) -> Result<()>) -> 
     Ok(BYTES as f64 / times[RUNS / 2] / 1e9)
 }
 
+/// One measured operation.
+type Op<'a> = dyn FnMut(&mut Tensor) -> Result<()> + 'a;
+
 fn main() -> Result<()> {
     // A [16384, 16384] weight (what a Linear(16384, 16384) holds): 1 GiB.
     let mut t = Tensor::empty([16384, BYTES / 4 / 16384], Device::Cpu)?;
@@ -30,7 +33,7 @@ fn main() -> Result<()> {
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     println!("modules, {threads} threads");
     println!("{:<36} {:>8}", "1 GiB f32, median of 5", "GB/s");
-    let rows: Vec<(&str, Box<dyn FnMut(&mut Tensor) -> Result<()>>)> = vec![
+    let rows: Vec<(&str, Box<Op<'_>>)> = vec![
         ("fill(0.5) (bandwidth reference)", Box::new(|t| t.fill(0.5))),
         (
             "slice fill(0.5), 1 thread",

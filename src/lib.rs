@@ -1,1 +1,90 @@
+//! # modules
+//!
+//! Derive neural-network modules from plain structs and build them fast.
+//!
+//! `#[derive(Module)]` gives a struct parameter traversal with PyTorch's names, a
+//! device-aware constructor, and the compile-time [`SupportsDevice`] marker, so that
+//! [`skip_init!`] builds a module whose parameters are allocated but never initialized — the
+//! Rust counterpart of `torch.nn.utils.skip_init` — and a module that cannot honour a device
+//! is rejected by the compiler.
+//!
+//! ```
+//! use modules::prelude::*;
+//!
+//! let a = Linear::new(5, 1, Cpu)?;                     // allocated and initialized like PyTorch
+//! let b = skip_init!(Linear, 5, 1)?;                    // cpu, uninitialized
+//! let d = skip_init!(Linear, in_features = 5, out_features = 1, bias = false)?;
+//! let e = skip_init!(Linear, 4096, 4096, device = Meta, dtype = BF16)?; // shapes only
+//! assert_eq!(a.to_string(), "Linear(in_features=5, out_features=1, bias=True)");
+//! assert_eq!(b.weight.shape(), vec![1, 5]);
+//! assert!(d.bias.is_none());
+//! assert_eq!(e.num_parameters(), 4096 * 4096 + 4096);
+//! # Ok::<(), modules::Error>(())
+//! ```
+//!
+//! Declaring a module:
+//!
+//! ```
+//! use modules::prelude::*;
+//!
+//! #[derive(Module)]
+//! #[module(new(dim: usize, hidden: usize))]
+//! pub struct Mlp {
+//!     #[module(new(dim, hidden))]
+//!     pub up: Linear,
+//!     #[module(new(hidden, dim, bias = false))]
+//!     pub down: Linear,
+//! }
+//!
+//! let m = skip_init!(Mlp, 8, 32, device = Meta)?;
+//! let names: Vec<String> = m.named_parameters().into_iter().map(|(n, _)| n).collect();
+//! assert_eq!(names, ["up.weight", "up.bias", "down.weight"]);
+//! # Ok::<(), modules::Error>(())
+//! ```
+
+// Generated code names this crate `::modules`, also from inside it.
+extern crate self as modules;
+
+pub mod nn;
+
 pub use modules_core::*;
+pub use modules_derive::Module;
+
+/// Builds a module allocated on a device but not initialized: `torch.nn.utils.skip_init`.
+///
+/// `skip_init!(Type, positional..., keyword = value..., device = d, dtype = t)`: arguments as
+/// declared by the type's `#[module(new(...))]`, positional first; `device` defaults to cpu
+/// (as in PyTorch) and `dtype` to f32. It constructs on meta (no memory, no init), then
+/// `to_empty(device)`. Returns `Result<Type, Error>`.
+///
+/// Checked at compile time: a type without [`SupportsDevice`], a missing required argument,
+/// one given twice, an unknown keyword, one positional too many, a wrong type.
+///
+/// ```
+/// use modules::prelude::*;
+/// let m = skip_init!(Embedding, 10, 3, padding_idx = Some(0))?;
+/// assert_eq!(m.weight.shape(), vec![10, 3]);
+/// # Ok::<(), modules::Error>(())
+/// ```
+pub use modules_derive::skip_init;
+
+/// Builds and initializes a module with the same argument grammar as [`skip_init!`].
+///
+/// ```
+/// use modules::prelude::*;
+/// let m = modules::new!(Linear, 3, 2, bias = false, dtype = F64)?;
+/// assert_eq!(m.weight.dtype(), F64);
+/// # Ok::<(), modules::Error>(())
+/// ```
+pub use modules_derive::new;
+
+/// What a module file needs: `use modules::prelude::*;`.
+pub mod prelude {
+    pub use crate::init;
+    pub use crate::nn::*;
+    pub use crate::{
+        skip_init, Buffer, DType, DType::*, Device, Device::*, Error, Module, Parameter, SupportsDevice,
+        Tensor, TensorOptions,
+    };
+    pub use modules_core::skip_init as skip_init_fn;
+}

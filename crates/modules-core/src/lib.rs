@@ -16,3 +16,14 @@ pub use device::Device;
 pub use dtype::DType;
 pub use error::{Error, Result};
 pub use tensor::{Element, Tensor, TensorOptions};
+pub mod module;
+mod param;
+
+pub use module::{module_repr, Module, Part, StateDict, Visitor};
+pub use param::{Buffer, Initializer, Parameter, SharedTensor};
+mod construct;
+
+#[doc(hidden)]
+pub use construct::__private;
+pub use construct::{skip_init, SupportsDevice};
+pub use rng::manual_seed;

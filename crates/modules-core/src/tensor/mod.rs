@@ -194,10 +194,6 @@ impl Tensor {
         self.numel() * self.dtype.size_in_bytes()
     }
 
-    pub(crate) fn storage(&self) -> &Storage {
-        &self.storage
-    }
-
     pub(crate) fn storage_mut(&mut self) -> &mut Storage {
         &mut self.storage
     }

@@ -1,0 +1,295 @@
+//! Device-aware construction: the [`SupportsDevice`] marker, [`skip_init`], and the pieces
+//! the derive's generated constructors are made of.
+
+use std::sync::Arc;
+
+use crate::{Buffer, DType, Device, Error, Initializer, Module, Parameter, Result, Tensor, TensorOptions};
+
+/// A module that can be built on any device and dtype from its constructor arguments.
+///
+/// `#[derive(Module)]` with `#[module(new(...))]` implements it: construction is declarative
+/// (allocate, then run the declared init), so on the meta device it allocates nothing and
+/// runs nothing, by construction. A hand-written implementation is allowed; [`skip_init`]
+/// then checks after construction that nothing was allocated off meta.
+///
+/// A hand-written implementation (the derive writes these for you):
+///
+/// ```
+/// use modules_core::{skip_init, Device, Module, Parameter, Part, Result, SupportsDevice, Tensor, TensorOptions, Visitor};
+///
+/// struct Scale { w: Parameter }
+/// impl Module for Scale {
+///     fn type_name(&self) -> &str { "Scale" }
+///     fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) { self.w.visit_part("w", v) }
+/// }
+/// impl SupportsDevice for Scale {
+///     type Args = usize;
+///     type Builder = modules_core::__private::Whole<usize>;
+///     fn args() -> Self::Builder { Default::default() }
+///     fn construct(n: usize, options: &TensorOptions) -> Result<Self> {
+///         Ok(Scale { w: Parameter::new(Tensor::ones([n], *options)?) }) // honours the device
+///     }
+/// }
+///
+/// // Generic code builds any such module.
+/// fn build_any<M: SupportsDevice>(args: M::Args) -> Result<M> {
+///     skip_init::<M>(args, Device::Cpu)
+/// }
+/// let s: Scale = build_any(3).unwrap();
+/// assert_eq!(s.w.shape(), vec![3]);
+/// ```
+#[diagnostic::on_unimplemented(
+    message = "`{Self}` cannot be built on a device: it does not implement `SupportsDevice`",
+    label = "`{Self}` has no device-aware constructor",
+    note = "declare its constructor with `#[module(new(arg: Type, ...))]` on its `#[derive(Module)]`, \
+            or implement `modules::SupportsDevice` for it by hand"
+)]
+pub trait SupportsDevice: Module + Sized {
+    /// The constructor's arguments, all resolved (defaults filled in).
+    type Args;
+    /// The argument builder with nothing set, which `skip_init!` fills positionally and by keyword.
+    type Builder;
+
+    /// `true` when construction only allocates and runs declared inits (the derive's
+    /// constructors), so `skip_init` need not check a meta construction.
+    const DECLARATIVE: bool = false;
+
+    /// The empty argument builder.
+    fn args() -> Self::Builder;
+
+    /// Builds the module with every parameter and buffer on `options.device` (floating-point
+    /// ones in `options.dtype`), initialized as declared — except on meta, where nothing is
+    /// allocated or initialized.
+    fn construct(args: Self::Args, options: &TensorOptions) -> Result<Self>;
+}
+
+/// Builds a module whose parameters and buffers are allocated on `options.device` but not
+/// initialized: `torch.nn.utils.skip_init`. It constructs on meta (no memory, no init),
+/// then `to_empty(device)`. `device` defaults to cpu and `dtype` to f32.
+///
+/// With the derive, through the facade crate:
+///
+/// ```text
+/// let m: Linear = skip_init::<Linear>(Linear::args().in_features(5).out_features(1).finish(), Cpu)?;
+/// let m = skip_init!(Linear, 5, 1)?; // the same, with compile-time argument checking
+/// ```
+pub fn skip_init<M: SupportsDevice>(args: M::Args, options: impl Into<TensorOptions>) -> Result<M> {
+    let options = options.into();
+    let mut m = M::construct(args, &options.device(Device::Meta))?;
+    if !M::DECLARATIVE {
+        check_all_meta::<M>(&m)?;
+    }
+    if options.device != Device::Meta {
+        m.to_empty(options.device)?;
+    }
+    Ok(m)
+}
+
+fn check_all_meta<M: Module>(m: &M) -> Result<()> {
+    let params = m.named_parameters().into_iter().map(|(n, p)| (n, p.device()));
+    let buffers = m.named_buffers().into_iter().map(|(n, b)| (n, b.device()));
+    for (name, device) in params.chain(buffers) {
+        if device != Device::Meta {
+            return Err(Error::NotOnMeta {
+                module: std::any::type_name::<M>(),
+                tensor: name,
+                found: device,
+            });
+        }
+    }
+    Ok(())
+}
+
+/// Support for generated code. Not public API: names and signatures may change.
+#[doc(hidden)]
+pub mod __private {
+    use super::*;
+    use std::marker::PhantomData;
+
+    pub use crate::construct::SupportsDevice;
+
+    /// Argument slot not given yet.
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct Unset;
+
+    /// Argument slot holding a value.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Set<T>(pub T);
+
+    /// How many positional arguments were given so far.
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct Pos<const N: usize>;
+
+    /// Required arguments must be set before `finish`.
+    #[diagnostic::on_unimplemented(
+        message = "missing required argument `{Name}`",
+        label = "`{Name}` is required and was not given",
+        note = "pass it positionally or as `{Name} = value`"
+    )]
+    pub trait IsSet<T, Name> {
+        /// The value.
+        fn value(self) -> T;
+    }
+    impl<T, Name> IsSet<T, Name> for Set<T> {
+        fn value(self) -> T {
+            self.0
+        }
+    }
+
+    /// An argument can be given once.
+    #[diagnostic::on_unimplemented(
+        message = "argument `{Name}` is given twice",
+        label = "`{Name}` was already given, positionally or by keyword",
+        note = "remove one of the two"
+    )]
+    pub trait IsUnset<Name> {}
+    impl<Name> IsUnset<Name> for Unset {}
+
+    /// Optional slots: a value or the default.
+    pub trait Slot<T> {
+        /// The value, if given.
+        fn into_option(self) -> Option<T>;
+    }
+    impl<T> Slot<T> for Unset {
+        fn into_option(self) -> Option<T> {
+            None
+        }
+    }
+    impl<T> Slot<T> for Set<T> {
+        fn into_option(self) -> Option<T> {
+            Some(self.0)
+        }
+    }
+
+    /// The next positional argument goes to the next declared parameter.
+    #[diagnostic::on_unimplemented(
+        message = "too many positional arguments",
+        label = "no constructor argument is left for this value",
+        note = "the constructor's arguments are declared in `#[module(new(...))]` on the module"
+    )]
+    pub trait Positional {
+        /// The type of the argument at this position.
+        type Value;
+        /// The builder after it is set.
+        type Next;
+        /// Sets it.
+        fn push(self, value: Self::Value) -> Self::Next;
+    }
+
+    /// Maps an `Option<T>` field to `T`, for children declared with `when = ...`.
+    pub trait OptionField {
+        /// `T`.
+        type Inner;
+    }
+    impl<T> OptionField for Option<T> {
+        type Inner = T;
+    }
+
+    /// Maps a `Vec<T>` field to `T`, for children declared with `repeat = ...`.
+    pub trait VecField {
+        /// `T`.
+        type Inner;
+    }
+    impl<T> VecField for Vec<T> {
+        type Inner = T;
+    }
+
+    /// Builder for a hand-written `SupportsDevice` whose `Args` is passed as one value.
+    pub struct Whole<A, S = Unset>(S, PhantomData<A>);
+
+    impl<A> Default for Whole<A> {
+        fn default() -> Self {
+            Whole(Unset, PhantomData)
+        }
+    }
+
+    impl<A> Positional for Whole<A, Unset> {
+        type Value = A;
+        type Next = Whole<A, Set<A>>;
+        fn push(self, value: A) -> Whole<A, Set<A>> {
+            Whole(Set(value), PhantomData)
+        }
+    }
+
+    impl<A, S> Whole<A, S> {
+        /// The arguments.
+        pub fn finish(self) -> A
+        where
+            S: IsSet<A, args>,
+        {
+            self.0.value()
+        }
+    }
+
+    /// The name of a hand-written module's single argument, in error messages.
+    #[allow(non_camel_case_types)]
+    pub struct args;
+
+    /// `skip_init!`'s expansion: one bound check on `M`, so a type without
+    /// `SupportsDevice` gives one error.
+    pub fn skip_init_with<M, F>(build_args: F, options: TensorOptions) -> Result<M>
+    where
+        M: SupportsDevice,
+        F: FnOnce(M::Builder) -> M::Args,
+    {
+        skip_init::<M>(build_args(M::args()), options)
+    }
+
+    /// `new!`'s expansion.
+    pub fn new_with<M, F>(build_args: F, options: TensorOptions) -> Result<M>
+    where
+        M: SupportsDevice,
+        F: FnOnce(M::Builder) -> M::Args,
+    {
+        M::construct(build_args(M::args()), &options)
+    }
+
+    /// A child built with the same argument grammar.
+    pub fn child<M, F>(build_args: F, options: &TensorOptions) -> Result<M>
+    where
+        M: SupportsDevice,
+        F: FnOnce(M::Builder) -> M::Args,
+    {
+        M::construct(build_args(M::args()), options)
+    }
+
+    fn tensor<I: Initializer>(shape: Vec<usize>, options: TensorOptions, init: &I) -> Result<Tensor> {
+        let mut t = Tensor::empty(shape, options)?;
+        if options.device != Device::Meta {
+            init.initialize(&mut t)?;
+        }
+        Ok(t)
+    }
+
+    /// A declared parameter: allocated on the options' device, initialized unless on meta.
+    pub fn parameter<I: Initializer + 'static>(
+        options: &TensorOptions,
+        shape: impl Into<Vec<usize>>,
+        init: I,
+        requires_grad: bool,
+    ) -> Result<Parameter> {
+        let t = tensor(shape.into(), *options, &init)?;
+        let p = Parameter::with_init(t, Arc::new(init));
+        p.set_requires_grad(requires_grad);
+        Ok(p)
+    }
+
+    /// A declared buffer; `dtype` overrides the options' dtype (integer counters).
+    pub fn buffer<I: Initializer + 'static>(
+        options: &TensorOptions,
+        shape: impl Into<Vec<usize>>,
+        init: I,
+        dtype: Option<DType>,
+        persistent: bool,
+    ) -> Result<Buffer> {
+        let o = options.dtype(dtype.unwrap_or(options.dtype));
+        let t = tensor(shape.into(), o, &init)?;
+        Ok(Buffer::with_init(t, Arc::new(init), persistent))
+    }
+}
+
+impl crate::Initializer for crate::init::Init {
+    fn initialize(&self, t: &mut Tensor) -> Result<()> {
+        self.apply(t)
+    }
+}

@@ -1,0 +1,145 @@
+//! The [`Module`] trait: one read-only visitor that every traversal is built on.
+
+mod parts;
+mod repr;
+mod traverse;
+
+pub use parts::Part;
+pub use repr::module_repr;
+pub use traverse::StateDict;
+
+use crate::{Buffer, DType, Device, Parameter, Result};
+
+/// What a module shows to a traversal: its own parameters, buffers and child modules, in
+/// declaration order.
+pub trait Visitor<'a> {
+    /// An own parameter.
+    fn parameter(&mut self, name: &str, p: &'a Parameter);
+    /// An own buffer.
+    fn buffer(&mut self, name: &str, b: &'a Buffer);
+    /// A child module.
+    fn module(&mut self, name: &str, m: &'a dyn Module);
+}
+
+/// A neural-network module: a tree of named parameters, buffers and child modules.
+///
+/// Implementations provide [`Module::visit`] (the derive writes it); everything else —
+/// names, state dicts, moves between devices, printing — is built on it. The trait is
+/// object safe: children may be `Box<dyn Module>`.
+///
+/// Parameters and buffers are shared slots (see [`Parameter`]), so the moving methods work
+/// through `&self` internally; they take `&mut self` to say that they change the module.
+///
+/// ```
+/// use modules_core::{Device, Module, Parameter, Part, Tensor, Visitor};
+///
+/// struct Scale { w: Parameter }
+/// impl Module for Scale {
+///     fn type_name(&self) -> &str { "Scale" }
+///     fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) { self.w.visit_part("w", v) }
+/// }
+///
+/// let mut m = Scale { w: Parameter::new(Tensor::empty([3], Device::Meta).unwrap()) };
+/// assert_eq!(m.num_parameters(), 3);
+/// m.to_empty(Device::Cpu).unwrap();
+/// assert_eq!(m.named_parameters()[0].0, "w");
+/// assert_eq!(m.w.device(), Device::Cpu);
+/// ```
+pub trait Module {
+    /// The class name printed by `Display` (`Linear`).
+    fn type_name(&self) -> &str;
+
+    /// Visits own parameters, buffers and children in declaration order.
+    fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>);
+
+    /// PyTorch's `extra_repr`: the text inside `Linear(...)`.
+    fn extra_repr(&self) -> String {
+        String::new()
+    }
+
+    /// Whether `Display` groups identical consecutive children (`ModuleList`).
+    fn groups_repeated_children(&self) -> bool {
+        false
+    }
+
+    /// `(name, parameter)` for every parameter of the tree, each tied parameter once (the
+    /// first name in traversal order wins, as PyTorch's `remove_duplicate=True`).
+    fn named_parameters(&self) -> Vec<(String, &Parameter)> {
+        traverse::named_parameters(self)
+    }
+
+    /// Every parameter, tied ones once.
+    fn parameters(&self) -> Vec<&Parameter> {
+        self.named_parameters().into_iter().map(|(_, p)| p).collect()
+    }
+
+    /// `(name, buffer)` for every buffer of the tree, shared ones once.
+    fn named_buffers(&self) -> Vec<(String, &Buffer)> {
+        traverse::named_buffers(self)
+    }
+
+    /// `(name, module)` for this module (named `""`) and every module below it, pre-order.
+    fn named_modules(&self) -> Vec<(String, &dyn Module)>
+    where
+        Self: Sized,
+    {
+        traverse::named_modules(self)
+    }
+
+    /// `(name, child)` for the direct children.
+    fn children(&self) -> Vec<(String, &dyn Module)> {
+        traverse::children(self)
+    }
+
+    /// Number of parameter elements, tied ones once. Works on meta; allocates nothing.
+    fn num_parameters(&self) -> usize {
+        self.named_parameters().iter().map(|(_, p)| p.numel()).sum()
+    }
+
+    /// Every parameter and persistent buffer by name, in PyTorch's order (own parameters,
+    /// own buffers, then children), tied tensors under each of their names.
+    fn state_dict(&self) -> StateDict {
+        traverse::state_dict(self)
+    }
+
+    /// Moves every parameter and buffer to `device` without initializing them
+    /// (`Module.to_empty`): shapes, dtypes, `requires_grad`, persistence and ties are kept.
+    /// On the CPU the whole module is one allocation of zero pages. All or nothing: on error
+    /// the module is unchanged.
+    fn to_empty(&mut self, device: Device) -> Result<()> {
+        traverse::to_empty(self, device)
+    }
+
+    /// Copies every parameter and buffer to `device` (`Module.to`). From meta this is an error
+    /// with PyTorch's hint to use `to_empty`. All or nothing.
+    fn to(&mut self, device: Device) -> Result<()> {
+        traverse::to_device(self, device)
+    }
+
+    /// Converts every floating-point parameter and buffer to `dtype`; integer buffers
+    /// (`num_batches_tracked`) keep theirs, as in PyTorch. All or nothing.
+    fn to_dtype(&mut self, dtype: DType) -> Result<()> {
+        traverse::to_dtype(self, dtype)
+    }
+
+    /// Runs every declared initialization again, in construction order, so that a module
+    /// built with `skip_init!` and then reset equals one built with `new` from the same seed.
+    fn reset_parameters(&mut self) -> Result<()> {
+        traverse::reset_parameters(self)
+    }
+}
+
+impl<M: Module + ?Sized> Module for Box<M> {
+    fn type_name(&self) -> &str {
+        (**self).type_name()
+    }
+    fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
+        (**self).visit(v)
+    }
+    fn extra_repr(&self) -> String {
+        (**self).extra_repr()
+    }
+    fn groups_repeated_children(&self) -> bool {
+        (**self).groups_repeated_children()
+    }
+}

@@ -1,0 +1,254 @@
+//! Every traversal of a module tree, built on [`Module::visit`].
+
+use std::collections::HashSet;
+
+use super::{Module, Visitor};
+use crate::{Buffer, DType, Device, Parameter, Result, SharedTensor, Tensor};
+
+/// A module's own members, in declaration order.
+struct Members<'a> {
+    params: Vec<(String, &'a Parameter)>,
+    buffers: Vec<(String, &'a Buffer)>,
+    children: Vec<(String, &'a dyn Module)>,
+}
+
+impl<'a> Visitor<'a> for Members<'a> {
+    fn parameter(&mut self, name: &str, p: &'a Parameter) {
+        self.params.push((name.to_string(), p));
+    }
+    fn buffer(&mut self, name: &str, b: &'a Buffer) {
+        self.buffers.push((name.to_string(), b));
+    }
+    fn module(&mut self, name: &str, m: &'a dyn Module) {
+        self.children.push((name.to_string(), m));
+    }
+}
+
+fn members<M: Module + ?Sized>(m: &M) -> Members<'_> {
+    let mut out = Members {
+        params: Vec::new(),
+        buffers: Vec::new(),
+        children: Vec::new(),
+    };
+    m.visit(&mut out);
+    out
+}
+
+fn join(prefix: &str, name: &str) -> String {
+    if prefix.is_empty() {
+        name.to_string()
+    } else {
+        let mut s = String::with_capacity(prefix.len() + 1 + name.len());
+        s.push_str(prefix);
+        s.push('.');
+        s.push_str(name);
+        s
+    }
+}
+
+/// What a pre-order walk reports, module by module.
+enum Item<'a> {
+    Param(String, &'a Parameter),
+    Buffer(String, &'a Buffer),
+}
+
+/// Pre-order walk: a module's own parameters, then its own buffers, then each child.
+fn walk<'a, M: Module + ?Sized>(m: &'a M, prefix: &str, f: &mut dyn FnMut(Item<'a>)) {
+    let own = members(m);
+    for (name, p) in own.params {
+        f(Item::Param(join(prefix, &name), p));
+    }
+    for (name, b) in own.buffers {
+        f(Item::Buffer(join(prefix, &name), b));
+    }
+    for (name, child) in own.children {
+        walk(child, &join(prefix, &name), f);
+    }
+}
+
+pub(super) fn named_parameters<M: Module + ?Sized>(m: &M) -> Vec<(String, &Parameter)> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    walk(m, "", &mut |item| {
+        if let Item::Param(name, p) = item {
+            if seen.insert(p.slot_id()) {
+                out.push((name, p));
+            }
+        }
+    });
+    out
+}
+
+pub(super) fn named_buffers<M: Module + ?Sized>(m: &M) -> Vec<(String, &Buffer)> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    walk(m, "", &mut |item| {
+        if let Item::Buffer(name, b) = item {
+            if seen.insert(b.slot_id()) {
+                out.push((name, b));
+            }
+        }
+    });
+    out
+}
+
+pub(super) fn children<M: Module + ?Sized>(m: &M) -> Vec<(String, &dyn Module)> {
+    members(m).children
+}
+
+pub(super) fn named_modules<M: Module>(m: &M) -> Vec<(String, &dyn Module)> {
+    fn rec<'a>(m: &'a dyn Module, prefix: String, out: &mut Vec<(String, &'a dyn Module)>) {
+        let kids = members(m).children;
+        out.push((prefix.clone(), m));
+        for (name, child) in kids {
+            rec(child, join(&prefix, &name), out);
+        }
+    }
+    let mut out = Vec::new();
+    rec(m, String::new(), &mut out);
+    out
+}
+
+/// The tensors of a module by name, in PyTorch's `state_dict` order. The entries share the
+/// module's slots (no data is copied), like PyTorch's detached aliases.
+///
+/// ```
+/// use modules_core::{Device, Module, Parameter, Part, Tensor, Visitor};
+/// struct M { w: Parameter }
+/// impl Module for M {
+///     fn type_name(&self) -> &str { "M" }
+///     fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) { self.w.visit_part("w", v) }
+/// }
+/// let m = M { w: Parameter::new(Tensor::zeros([2], Device::Cpu).unwrap()) };
+/// let sd = m.state_dict();
+/// assert_eq!(sd.keys().collect::<Vec<_>>(), ["w"]);
+/// assert_eq!(sd.get("w").unwrap().shape(), vec![2]);
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct StateDict {
+    entries: Vec<(String, SharedTensor)>,
+}
+
+impl StateDict {
+    /// The keys in order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.as_str())
+    }
+
+    /// The entries in order.
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &SharedTensor)> {
+        self.entries.iter().map(|(k, v)| (k.as_str(), v))
+    }
+
+    /// The tensor stored under `key`.
+    pub fn get(&self, key: &str) -> Option<&SharedTensor> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, v)| v)
+    }
+
+    /// Number of entries.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// `true` when there are no entries.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+pub(super) fn state_dict<M: Module + ?Sized>(m: &M) -> StateDict {
+    let mut entries = Vec::new();
+    walk(m, "", &mut |item| match item {
+        Item::Param(name, p) => entries.push((name, p.shared().clone())),
+        Item::Buffer(name, b) if b.persistent() => entries.push((name, b.shared().clone())),
+        Item::Buffer(..) => {}
+    });
+    StateDict { entries }
+}
+
+/// Every distinct slot of the tree (parameters and buffers), tied ones once.
+fn slots<M: Module + ?Sized>(m: &M) -> Vec<&SharedTensor> {
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    walk(m, "", &mut |item| {
+        let s = match item {
+            Item::Param(_, p) => p.shared(),
+            Item::Buffer(_, b) => b.shared(),
+        };
+        if seen.insert(s.slot_id()) {
+            out.push(s);
+        }
+    });
+    out
+}
+
+/// Computes every replacement first, then swaps them all in: a failure leaves the module as it was.
+fn replace_all(slots: &[&SharedTensor], new: Vec<Tensor>) {
+    for (slot, t) in slots.iter().zip(new) {
+        slot.replace(t);
+    }
+}
+
+pub(super) fn to_empty<M: Module + ?Sized>(m: &M, device: Device) -> Result<()> {
+    let slots = slots(m);
+    let shapes: Vec<(Vec<usize>, DType)> = slots.iter().map(|s| (s.shape(), s.dtype())).collect();
+    let specs: Vec<(&[usize], DType)> = shapes.iter().map(|(s, d)| (s.as_slice(), *d)).collect();
+    let new = Tensor::empty_many(&specs, device)?;
+    replace_all(&slots, new);
+    Ok(())
+}
+
+pub(super) fn to_device<M: Module + ?Sized>(m: &M, device: Device) -> Result<()> {
+    let slots = slots(m);
+    let new = slots
+        .iter()
+        .map(|s| s.tensor().to(device))
+        .collect::<Result<Vec<_>>>()?;
+    replace_all(&slots, new);
+    Ok(())
+}
+
+pub(super) fn to_dtype<M: Module + ?Sized>(m: &M, dtype: DType) -> Result<()> {
+    let slots: Vec<&SharedTensor> = slots(m).into_iter().filter(|s| s.dtype().is_float()).collect();
+    let new = slots
+        .iter()
+        .map(|s| s.tensor().to_dtype(dtype))
+        .collect::<Result<Vec<_>>>()?;
+    replace_all(&slots, new);
+    Ok(())
+}
+
+/// Declaration order, children in place: the order a derived constructor initializes in.
+pub(super) fn reset_parameters<M: Module + ?Sized>(m: &M) -> Result<()> {
+    struct Reset<'s> {
+        seen: &'s mut HashSet<usize>,
+        result: Result<()>,
+    }
+    impl Reset<'_> {
+        fn slot(&mut self, s: &SharedTensor) {
+            if self.result.is_ok() && self.seen.insert(s.slot_id()) {
+                self.result = s.reinitialize().map(|_| ());
+            }
+        }
+    }
+    impl<'a> Visitor<'a> for Reset<'_> {
+        fn parameter(&mut self, _: &str, p: &'a Parameter) {
+            self.slot(p.shared())
+        }
+        fn buffer(&mut self, _: &str, b: &'a Buffer) {
+            self.slot(b.shared())
+        }
+        fn module(&mut self, _: &str, child: &'a dyn Module) {
+            if self.result.is_ok() {
+                child.visit(self)
+            }
+        }
+    }
+    let mut seen = HashSet::new();
+    let mut r = Reset {
+        seen: &mut seen,
+        result: Ok(()),
+    };
+    m.visit(&mut r);
+    r.result
+}

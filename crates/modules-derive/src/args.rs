@@ -1,0 +1,117 @@
+//! The one argument grammar: positional arguments in order, then `keyword = value`. Used by
+//! `skip_init!`, by a child's `#[module(new(...))]`, and emitted as calls on the generated
+//! typestate builder, so each mistake is a compile error at the argument it concerns.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{quote, quote_spanned};
+use syn::parse::{Parse, ParseStream};
+use syn::spanned::Spanned;
+use syn::{Expr, Ident, Path, Token};
+
+pub enum Arg {
+    Positional(Expr),
+    Keyword(Ident, Expr),
+}
+
+/// A parsed argument list, with problems (positional after keyword) kept as errors so the
+/// rest still parses.
+#[derive(Default)]
+pub struct CallArgs {
+    pub args: Vec<Arg>,
+    pub errors: Vec<syn::Error>,
+}
+
+impl Parse for CallArgs {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let mut out = CallArgs::default();
+        let mut seen_keyword = false;
+        while !input.is_empty() {
+            if input.peek(Ident) && input.peek2(Token![=]) && !input.peek2(Token![==]) {
+                let name: Ident = input.call(syn::ext::IdentExt::parse_any)?;
+                input.parse::<Token![=]>()?;
+                let value: Expr = input.parse()?;
+                seen_keyword = true;
+                out.args.push(Arg::Keyword(name, value));
+            } else {
+                let value: Expr = input.parse()?;
+                if seen_keyword {
+                    // Reported here and left out of the expansion, so it is the only error.
+                    out.errors.push(syn::Error::new(
+                        value.span(),
+                        "positional argument after a keyword argument; give it by name, or move it before the keywords",
+                    ));
+                } else {
+                    out.args.push(Arg::Positional(value));
+                }
+            }
+            if input.is_empty() {
+                break;
+            }
+            input.parse::<Token![,]>()?;
+        }
+        Ok(out)
+    }
+}
+
+impl CallArgs {
+    /// Takes out `device = ...` and `dtype = ...`, which only `skip_init!` accepts.
+    pub fn take_reserved(&mut self) -> (Option<Expr>, Option<Expr>) {
+        let (mut device, mut dtype) = (None, None);
+        let mut errors = Vec::new();
+        self.args.retain(|a| match a {
+            Arg::Keyword(k, v) if k == "device" || k == "dtype" => {
+                let slot = if k == "device" { &mut device } else { &mut dtype };
+                if slot.is_some() {
+                    errors.push(syn::Error::new(
+                        k.span(),
+                        format!("argument `{k}` is given twice"),
+                    ));
+                }
+                *slot = Some(v.clone());
+                false
+            }
+            _ => true,
+        });
+        self.errors.extend(errors);
+        (device, dtype)
+    }
+
+    /// `device =` / `dtype =` in a child's `new(...)`: the options are passed on automatically.
+    pub fn reject_reserved(&mut self) {
+        let errors = &mut self.errors;
+        self.args.retain(|a| match a {
+            Arg::Keyword(k, _) if k == "device" || k == "dtype" => {
+                errors.push(syn::Error::new(
+                    k.span(),
+                    format!("`{k}` is passed to children automatically; remove `{k} = ...` here"),
+                ));
+                false
+            }
+            _ => true,
+        });
+    }
+
+    /// A closure `|builder| builder.push(a).push(b).kw(c).finish()` for `__private::*_with`.
+    /// `finish_span` is where a missing required argument is reported.
+    pub fn builder_closure(&self, krate: &Path, finish_span: Span) -> TokenStream {
+        let steps = self.args.iter().map(|a| match a {
+            Arg::Positional(e) => {
+                quote_spanned!(e.span()=> let __b = #krate::__private::Positional::push(__b, #e);)
+            }
+            // Spanned at the keyword, so "given twice" and "no method" point at it.
+            Arg::Keyword(k, e) => quote_spanned!(k.span()=> let __b = __b.#k(#e);),
+        });
+        let finish = quote_spanned!(finish_span=> __b.finish());
+        quote!(|__b| { #(#steps)* #finish })
+    }
+
+    /// The argument-list errors, if any. When there are some, callers emit only them (and a
+    /// diverging placeholder), so the user sees those errors and no cascade.
+    pub fn compile_errors(&self) -> Option<TokenStream> {
+        if self.errors.is_empty() {
+            return None;
+        }
+        let errors = self.errors.iter().map(syn::Error::to_compile_error);
+        Some(quote!({ #(#errors)* ::std::panic!() }))
+    }
+}

@@ -1,0 +1,77 @@
+//! `impl Module` (traversal, name, extra_repr) and `impl Display` for a derived struct.
+
+use proc_macro2::TokenStream;
+use quote::{quote, quote_spanned};
+use syn::{DeriveInput, Path};
+
+use crate::attr::{Field, FieldKind, StructAttrs};
+
+pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &Path) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let name = attrs
+        .name
+        .as_ref()
+        .map(|n| n.value())
+        .unwrap_or_else(|| ident.to_string());
+
+    let visits = fields.iter().filter_map(|f| {
+        let FieldKind::Part { .. } = f.kind else {
+            return None;
+        };
+        let (member, name, ty) = (&f.member, &f.name, &f.ty);
+        // Spanned at the field's type, so "not a part of a module" points at it.
+        Some(quote_spanned!(f.span=> <#ty as #krate::Part>::visit_part(&self.#member, #name, __visitor);))
+    });
+
+    let extra_repr = match &attrs.extra_repr {
+        Some(path) => quote!(#path(self)),
+        None => {
+            let shown: Vec<TokenStream> = fields
+                .iter()
+                .filter_map(|f| match f.kind {
+                    FieldKind::Config(_) => {
+                        let (member, name) = (&f.member, &f.name);
+                        Some(quote!(format!("{}={:?}", #name, &self.#member)))
+                    }
+                    _ => None,
+                })
+                .collect();
+            quote!({
+                let shown: ::std::vec::Vec<::std::string::String> = ::std::vec![#(#shown),*];
+                shown.join(", ")
+            })
+        }
+    };
+
+    quote! {
+        #[automatically_derived]
+        impl #impl_generics #krate::Module for #ident #ty_generics #where_clause {
+            fn type_name(&self) -> &str {
+                #name
+            }
+
+            fn visit<'__a>(&'__a self, __visitor: &mut dyn #krate::Visitor<'__a>) {
+                #(#visits)*
+            }
+
+            fn extra_repr(&self) -> ::std::string::String {
+                #extra_repr
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::std::fmt::Display for #ident #ty_generics #where_clause {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&#krate::module_repr(self))
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::std::fmt::Debug for #ident #ty_generics #where_clause {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(&#krate::module_repr(self))
+            }
+        }
+    }
+}

@@ -1,0 +1,337 @@
+//! What `#[module(new(...))]` generates: the arguments struct, a typestate argument builder
+//! (positional and keyword setters, checked at compile time), the declarative constructor,
+//! `new`, and `impl SupportsDevice`.
+
+use proc_macro2::{Span, TokenStream};
+use quote::{format_ident, quote, quote_spanned};
+use syn::spanned::Spanned;
+use syn::{DeriveInput, Ident, Path};
+
+use crate::attr::{ArgDecl, Build, Field, FieldKind};
+
+pub fn emit(
+    input: &DeriveInput,
+    decls: &[ArgDecl],
+    new_span: Span,
+    fields: &[Field],
+    krate: &Path,
+) -> TokenStream {
+    let ident = &input.ident;
+    let vis = &input.vis;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let args_ty = format_ident!("{}Args", ident);
+    let builder_ty = format_ident!("{}ArgsBuilder", ident);
+    let names_mod = format_ident!("__{}_args", ident);
+    let p = quote!(#krate::__private);
+
+    let names: Vec<&Ident> = decls.iter().map(|d| &d.name).collect();
+    let tys: Vec<&syn::Type> = decls.iter().map(|d| &d.ty).collect();
+    let slots: Vec<Ident> = (0..decls.len()).map(|i| format_ident!("__A{}", i)).collect();
+    let n = decls.len();
+
+    // One `Positional` impl per position: argument i, with the slots after it still free.
+    let positional = (0..n).map(|i| {
+        let ty = tys[i];
+        let free: Vec<&Ident> = slots
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| *j != i)
+            .map(|(_, s)| s)
+            .collect();
+        let before: Vec<TokenStream> = slots
+            .iter()
+            .enumerate()
+            .map(|(j, s)| if j == i { quote!(#p::Unset) } else { quote!(#s) })
+            .collect();
+        let after: Vec<TokenStream> = slots
+            .iter()
+            .enumerate()
+            .map(|(j, s)| if j == i { quote!(#p::Set<#ty>) } else { quote!(#s) })
+            .collect();
+        let moves = names.iter().enumerate().map(|(j, nm)| {
+            if j == i {
+                quote!(#nm: #p::Set(value))
+            } else {
+                quote!(#nm: self.#nm)
+            }
+        });
+        let next = i + 1;
+        quote! {
+            impl<#(#free),*> #p::Positional for #builder_ty<#p::Pos<#i>, #(#before),*> {
+                type Value = #ty;
+                type Next = #builder_ty<#p::Pos<#next>, #(#after),*>;
+                fn push(self, value: #ty) -> Self::Next {
+                    #builder_ty { __position: ::std::marker::PhantomData, #(#moves),* }
+                }
+            }
+        }
+    });
+
+    let keyword_setters = (0..n).map(|i| {
+        let (name, ty, slot) = (names[i], tys[i], &slots[i]);
+        let after: Vec<TokenStream> = slots
+            .iter()
+            .enumerate()
+            .map(|(j, s)| if j == i { quote!(#p::Set<#ty>) } else { quote!(#s) })
+            .collect();
+        let moves = names.iter().enumerate().map(|(j, nm)| {
+            if j == i {
+                quote!(#nm: #p::Set(value))
+            } else {
+                quote!(#nm: self.#nm)
+            }
+        });
+        let doc = format!("Sets `{name}`.");
+        let unset = format_ident!("{}_unset", name);
+        quote! {
+            #[doc = #doc]
+            pub fn #name(self, value: #ty) -> #builder_ty<__P, #(#after),*>
+            where
+                #slot: #names_mod::#unset,
+            {
+                #builder_ty { __position: ::std::marker::PhantomData, #(#moves),* }
+            }
+        }
+    });
+
+    let finish_bounds = decls.iter().zip(&slots).map(|(d, s)| {
+        let (name, ty) = (&d.name, &d.ty);
+        if d.default.is_some() {
+            quote!(#s: #p::Slot<#ty>)
+        } else {
+            let set = format_ident!("{}_set", name);
+            quote!(#s: #names_mod::#set<#ty>)
+        }
+    });
+    let finish_values = decls.iter().map(|d| {
+        let name = &d.name;
+        match &d.default {
+            Some(default) => quote! {
+                let #name = match #p::Slot::into_option(self.#name) {
+                    ::std::option::Option::Some(v) => v,
+                    ::std::option::Option::None => #default,
+                };
+            },
+            None => {
+                let set = format_ident!("{}_set", name);
+                quote!(let #name = #names_mod::#set::value(self.#name);)
+            }
+        }
+    });
+
+    let unset: Vec<TokenStream> = slots.iter().map(|_| quote!(#p::Unset)).collect();
+    let empty_builder = quote!(#builder_ty<#p::Pos<0>, #(#unset),*>);
+    let empty_value = quote!(#builder_ty { __position: ::std::marker::PhantomData, #(#names: #p::Unset),* });
+
+    let required: Vec<&ArgDecl> = decls.iter().filter(|d| d.default.is_none()).collect();
+    let req_names: Vec<&Ident> = required.iter().map(|d| &d.name).collect();
+    let req_tys: Vec<&syn::Type> = required.iter().map(|d| &d.ty).collect();
+
+    let construct = emit_construct(fields, krate, new_span);
+    let diagnostics = decls.iter().map(|d| {
+        let name = &d.name;
+        let set = format_ident!("{}_set", name);
+        let unset = format_ident!("{}_unset", name);
+        let twice = format!("argument `{name}` of `{ident}` is given twice");
+        let missing = format!("missing required argument `{name}` of `{ident}`");
+        let missing_note = format!("pass it positionally or as `{name} = value`");
+        quote! {
+            #[diagnostic::on_unimplemented(
+                message = #twice,
+                label = "already given, positionally or by keyword",
+                note = "remove one of the two"
+            )]
+            pub trait #unset {}
+            impl #unset for #p::Unset {}
+
+            #[diagnostic::on_unimplemented(message = #missing, label = "`finish` needs it", note = #missing_note)]
+            pub trait #set<T> {
+                fn value(self) -> T;
+            }
+            impl<T> #set<T> for #p::Set<T> {
+                fn value(self) -> T {
+                    self.0
+                }
+            }
+        }
+    });
+    let arg_docs = decls
+        .iter()
+        .map(|d| format!("Constructor argument `{}`.", d.name));
+    let args_doc = format!("The arguments of [`{ident}`]'s constructor, resolved (defaults filled in).");
+    let builder_doc = format!(
+        "Builds [`{args_ty}`] one argument at a time; `skip_init!` and child declarations use it. \
+         Which arguments are set is tracked in the type, so a missing, repeated or unknown argument \
+         is a compile error."
+    );
+    let new_doc = format!(
+        "A new `{ident}` on the device and dtype of `options`, initialized as declared. Required \
+         arguments in order; the others take their defaults (use `{ident}::args()` or `new!` to set them)."
+    );
+
+    quote! {
+        #[doc = #args_doc]
+        #[derive(Clone, Debug)]
+        #vis struct #args_ty {
+            #( #[doc = #arg_docs] pub #names: #tys, )*
+        }
+
+        #[doc(hidden)]
+        #[allow(non_camel_case_types, non_snake_case, dead_code)]
+        #vis mod #names_mod {
+            #(#diagnostics)*
+        }
+
+        #[doc = #builder_doc]
+        #[must_use = "call `.finish()` to get the arguments"]
+        #vis struct #builder_ty<__P, #(#slots),*> {
+            __position: ::std::marker::PhantomData<__P>,
+            #( #names: #slots, )*
+        }
+
+        #(#positional)*
+
+        impl<__P, #(#slots),*> #builder_ty<__P, #(#slots),*> {
+            #(#keyword_setters)*
+
+            /// The arguments, with defaults for those not given.
+            pub fn finish(self) -> #args_ty
+            where
+                #(#finish_bounds,)*
+            {
+                #(#finish_values)*
+                #args_ty { #(#names),* }
+            }
+        }
+
+        impl #impl_generics #ident #ty_generics #where_clause {
+            #[doc = #new_doc]
+            #[allow(clippy::new_ret_no_self, clippy::too_many_arguments)]
+            pub fn new(
+                #(#req_names: #req_tys,)*
+                options: impl ::std::convert::Into<#krate::TensorOptions>,
+            ) -> #krate::Result<Self> {
+                let args = Self::args()#(.#req_names(#req_names))*.finish();
+                <Self as #krate::SupportsDevice>::construct(args, &options.into())
+            }
+
+            /// The argument builder, nothing set yet.
+            pub fn args() -> #empty_builder {
+                #empty_value
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics #krate::SupportsDevice for #ident #ty_generics #where_clause {
+            type Args = #args_ty;
+            type Builder = #empty_builder;
+            const DECLARATIVE: bool = true;
+
+            fn args() -> Self::Builder {
+                #empty_value
+            }
+
+            #[allow(unused_variables, clippy::redundant_locals)]
+            fn construct(__args: #args_ty, __options: &#krate::TensorOptions) -> #krate::Result<Self> {
+                let #args_ty { #(#names),* } = __args;
+                #construct
+            }
+        }
+    }
+}
+
+/// The constructor body: each field in declaration order (the order inits consume the
+/// generator, which `reset_parameters` follows too).
+fn emit_construct(fields: &[Field], krate: &Path, new_span: Span) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let mut lets = Vec::new();
+    let mut inits = Vec::new();
+    for (i, f) in fields.iter().enumerate() {
+        let var = format_ident!("__field{}", i);
+        let member = &f.member;
+        let value = match &f.kind {
+            FieldKind::Skip => quote!(::std::default::Default::default()),
+            FieldKind::Config(e) => quote!(#e),
+            FieldKind::Part { build: None, .. } => {
+                let msg = format!(
+                    "field `{}` has no constructor declaration: add `param = [dims], init = ...`, \
+                     `buffer = [dims], init = ...`, `new(args...)`, `config = expr` or `skip`",
+                    crate::attr::member_name(member)
+                );
+                quote_spanned!(f.span=> ::std::compile_error!(#msg))
+            }
+            FieldKind::Part {
+                build: Some(build),
+                when,
+            } => {
+                let ty = &f.ty;
+                let built = emit_build(build, ty, when.is_some(), krate);
+                match when {
+                    Some(cond) => {
+                        quote!(if #cond { ::std::option::Option::Some(#built) } else { ::std::option::Option::None })
+                    }
+                    None => built,
+                }
+            }
+        };
+        lets.push(quote!(let #var = #value;));
+        inits.push(quote!(#member: #var));
+    }
+    let _ = (new_span, &p);
+    quote! {
+        #(#lets)*
+        ::std::result::Result::Ok(Self { #(#inits),* })
+    }
+}
+
+fn emit_build(build: &Build, field_ty: &syn::Type, optional: bool, krate: &Path) -> TokenStream {
+    let p = quote!(#krate::__private);
+    match build {
+        Build::Param {
+            shape,
+            init,
+            requires_grad,
+        } => {
+            let rg = requires_grad.as_ref().map_or(quote!(true), |e| quote!(#e));
+            quote_spanned!(shape.span()=> #p::parameter(__options, #shape, #init, #rg)?)
+        }
+        Build::Buffer {
+            shape,
+            init,
+            dtype,
+            persistent,
+        } => {
+            let dt = dtype.as_ref().map_or(
+                quote!(::std::option::Option::None),
+                |e| quote!(::std::option::Option::Some(#e)),
+            );
+            let persistent = persistent.as_ref().map_or(quote!(true), |e| quote!(#e));
+            quote_spanned!(shape.span()=> #p::buffer(__options, #shape, #init, #dt, #persistent)?)
+        }
+        Build::Child { span, args, repeat } => {
+            let mut elem = quote!(#field_ty);
+            if optional {
+                elem = quote!(<#elem as #p::OptionField>::Inner);
+            }
+            if repeat.is_some() {
+                elem = quote!(<#elem as #p::VecField>::Inner);
+            }
+            if let Some(errors) = args.compile_errors() {
+                return errors;
+            }
+            let closure = args.builder_closure(krate, *span);
+            let one = quote_spanned!(*span=> #p::child::<#elem, _>(#closure, __options)?);
+            match repeat {
+                None => one,
+                Some(n) => quote!({
+                    let __n: usize = #n;
+                    let mut __items = ::std::vec::Vec::with_capacity(__n);
+                    for _ in 0..__n {
+                        __items.push(#one);
+                    }
+                    __items
+                }),
+            }
+        }
+    }
+}

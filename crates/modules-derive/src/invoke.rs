@@ -1,0 +1,58 @@
+//! `skip_init!(Type, args...)` and `new!(Type, args...)`.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+use syn::parse::{Parse, ParseStream};
+use syn::spanned::Spanned;
+use syn::{Token, Type};
+
+use crate::args::CallArgs;
+
+pub enum Kind {
+    SkipInit,
+    New,
+}
+
+struct Invocation {
+    ty: Type,
+    args: CallArgs,
+}
+
+impl Parse for Invocation {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let ty: Type = input.parse()?;
+        let args = if input.is_empty() {
+            CallArgs::default()
+        } else {
+            input.parse::<Token![,]>()?;
+            input.parse()?
+        };
+        Ok(Invocation { ty, args })
+    }
+}
+
+pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
+    let mut inv: Invocation = match syn::parse2(input) {
+        Ok(i) => i,
+        Err(e) => return e.into_compile_error(),
+    };
+    let krate: syn::Path = syn::parse_quote!(::modules);
+    let (device, dtype) = inv.args.take_reserved();
+    if let Some(errors) = inv.args.compile_errors() {
+        return errors;
+    }
+    let ty = &inv.ty;
+    let closure = inv.args.builder_closure(&krate, ty.span());
+    let mut options = quote!(#krate::TensorOptions::new());
+    if let Some(d) = device {
+        options = quote!(#options.device(#d));
+    }
+    if let Some(d) = dtype {
+        options = quote!(#options.dtype(#d));
+    }
+    let f = match kind {
+        Kind::SkipInit => quote!(skip_init_with),
+        Kind::New => quote!(new_with),
+    };
+    quote!(#krate::__private::#f::<#ty, _>(#closure, #options))
+}

@@ -1,0 +1,181 @@
+//! `skip_init!`: shapes, dtypes, devices, names; values not initialized; reset equals new.
+
+use modules::prelude::*;
+
+#[test]
+fn skip_init_linear_on_cpu_by_default() {
+    let m = skip_init!(Linear, 5, 1).unwrap();
+    assert_eq!(m.weight.shape(), vec![1, 5]);
+    assert_eq!((m.weight.dtype(), m.weight.device()), (F32, Cpu));
+    assert!(m.weight.requires_grad());
+    assert_eq!(m.bias.as_ref().unwrap().shape(), vec![1]);
+}
+
+#[test]
+fn keywords_are_forwarded() {
+    let m = skip_init!(Linear, in_features = 6, out_features = 1, bias = false).unwrap();
+    assert!(m.bias.is_none());
+    assert_eq!(m.weight.shape(), vec![1, 6]);
+    let m = skip_init!(Linear, 6, out_features = 2, device = Meta, dtype = F64).unwrap();
+    assert_eq!((m.weight.device(), m.weight.dtype()), (Meta, F64));
+}
+
+#[test]
+fn skip_init_leaves_values_uninitialized_where_new_initializes() {
+    modules::manual_seed(1);
+    let a = Linear::new(5, 1, Cpu).unwrap();
+    modules::manual_seed(1);
+    let b = skip_init!(Linear, 5, 1, device = Cpu).unwrap();
+    assert_eq!(a.weight.device(), b.weight.device());
+    assert_ne!(
+        a.weight.tensor().to_vec::<f32>().unwrap(),
+        b.weight.tensor().to_vec::<f32>().unwrap()
+    );
+}
+
+#[test]
+fn skip_init_then_reset_equals_new_for_one_seed() {
+    for dtype in [F32, F64, BF16] {
+        modules::manual_seed(7);
+        let a = modules::new!(Embedding, 20, 6, padding_idx = Some(3), dtype = dtype).unwrap();
+        modules::manual_seed(7);
+        let mut b = skip_init!(Embedding, 20, 6, padding_idx = Some(3), dtype = dtype).unwrap();
+        b.reset_parameters().unwrap();
+        assert_eq!(
+            a.weight.tensor().to_f64_vec().unwrap(),
+            b.weight.tensor().to_f64_vec().unwrap()
+        );
+
+        modules::manual_seed(9);
+        let a = modules::new!(Linear, 7, 3, dtype = dtype).unwrap();
+        modules::manual_seed(9);
+        let mut b = skip_init!(Linear, 7, 3, device = Meta, dtype = dtype).unwrap();
+        b.to_empty(Cpu).unwrap();
+        b.reset_parameters().unwrap();
+        for (x, y) in a.state_dict().iter().zip(b.state_dict().iter()) {
+            assert_eq!(x.0, y.0);
+            assert_eq!(
+                x.1.tensor().to_f64_vec().unwrap(),
+                y.1.tensor().to_f64_vec().unwrap()
+            );
+        }
+    }
+}
+
+#[test]
+fn standard_modules_default_init() {
+    let l = LayerNorm::new(vec![3, 2], Cpu).unwrap();
+    assert_eq!(
+        l.weight.as_ref().unwrap().tensor().to_vec::<f32>().unwrap(),
+        vec![1.0; 6]
+    );
+    assert_eq!(
+        l.bias.as_ref().unwrap().tensor().to_vec::<f32>().unwrap(),
+        vec![0.0; 6]
+    );
+    let r = RmsNorm::new(vec![4], Cpu).unwrap();
+    assert_eq!(
+        r.weight.as_ref().unwrap().tensor().to_vec::<f32>().unwrap(),
+        vec![1.0; 4]
+    );
+    let e = modules::new!(Embedding, 10, 4, padding_idx = Some(-1)).unwrap();
+    assert_eq!(e.padding_idx, Some(9));
+    let w = e.weight.tensor().to_vec::<f32>().unwrap();
+    assert!(w[36..].iter().all(|&x| x == 0.0) && w[..36].iter().any(|&x| x != 0.0));
+    let bad = modules::new!(Embedding, 10, 4, padding_idx = Some(10)).unwrap_err();
+    assert!(
+        bad.to_string()
+            .contains("Padding_idx must be within num_embeddings"),
+        "{bad}"
+    );
+    let lin = Linear::new(400, 300, Cpu).unwrap();
+    let bound = 1.0 / 20.0;
+    assert!(lin
+        .weight
+        .tensor()
+        .as_slice::<f32>()
+        .unwrap()
+        .iter()
+        .all(|w| w.abs() <= bound));
+}
+
+#[test]
+fn generic_code_builds_any_module() {
+    fn on_meta<M: SupportsDevice>(args: M::Args) -> M {
+        skip_init_fn::<M>(args, Meta).unwrap()
+    }
+    let m: Linear = on_meta(LinearArgs {
+        in_features: 3,
+        out_features: 4,
+        bias: false,
+    });
+    assert_eq!(m.weight.device(), Meta);
+    let n: RmsNorm = on_meta(RmsNorm::args().normalized_shape(vec![8]).finish());
+    assert_eq!(n.eps, None);
+}
+
+/// A hand-written `SupportsDevice` that ignores the device: `skip_init` names the tensor.
+struct Careless {
+    w: Parameter,
+}
+
+impl Module for Careless {
+    fn type_name(&self) -> &str {
+        "Careless"
+    }
+    fn visit<'a>(&'a self, v: &mut dyn modules::Visitor<'a>) {
+        modules::Part::visit_part(&self.w, "w", v)
+    }
+}
+
+impl SupportsDevice for Careless {
+    type Args = usize;
+    type Builder = modules::__private::Whole<usize>;
+    fn args() -> Self::Builder {
+        Default::default()
+    }
+    fn construct(n: usize, _options: &TensorOptions) -> Result<Self, Error> {
+        Ok(Careless {
+            w: Parameter::new(Tensor::zeros([n], Cpu)?),
+        })
+    }
+}
+
+/// A hand-written one that honours the options.
+struct Careful {
+    w: Parameter,
+}
+
+impl Module for Careful {
+    fn type_name(&self) -> &str {
+        "Careful"
+    }
+    fn visit<'a>(&'a self, v: &mut dyn modules::Visitor<'a>) {
+        modules::Part::visit_part(&self.w, "w", v)
+    }
+}
+
+impl SupportsDevice for Careful {
+    type Args = usize;
+    type Builder = modules::__private::Whole<usize>;
+    fn args() -> Self::Builder {
+        Default::default()
+    }
+    fn construct(n: usize, options: &TensorOptions) -> Result<Self, Error> {
+        Ok(Careful {
+            w: Parameter::new(Tensor::zeros([n], *options)?),
+        })
+    }
+}
+
+#[test]
+fn hand_written_supports_device_is_checked_after_construction() {
+    let e = skip_init!(Careless, 3).err().unwrap();
+    assert!(
+        matches!(e, Error::NotOnMeta { ref tensor, found: Cpu, .. } if tensor == "w"),
+        "{e}"
+    );
+    assert!(e.to_string().contains("`w`"), "{e}");
+    let ok = skip_init!(Careful, 3, dtype = F16).unwrap();
+    assert_eq!((ok.w.device(), ok.w.dtype()), (Cpu, F16));
+}

@@ -1,0 +1,9 @@
+use modules::Module;
+
+#[derive(Module)]
+enum Layer {
+    A,
+    B,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use modules::prelude::*;
+
+#[derive(Module)]
+struct M {
+    #[module(rename = "norm")]
+    layer_norm: LayerNorm,
+    norm: LayerNorm,
+}
+
+fn main() {}

@@ -1,0 +1,10 @@
+use modules::prelude::*;
+
+#[derive(Module)]
+struct M {
+    w: Parameter,
+    #[module(skip, rename = "x")]
+    steps: usize,
+}
+
+fn main() {}

@@ -1,0 +1,5 @@
+use modules::prelude::*;
+
+fn main() {
+    let _ = skip_init!(Linear, 5, 1, biass = false);
+}

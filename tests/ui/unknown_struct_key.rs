@@ -1,0 +1,9 @@
+use modules::prelude::*;
+
+#[derive(Module)]
+#[module(constructor(dim: usize))]
+struct M {
+    w: Parameter,
+}
+
+fn main() {}
