@@ -1,6 +1,15 @@
 //! `skip_init!`: shapes, dtypes, devices, names; values not initialized; reset equals new.
 
+use std::sync::{Mutex, MutexGuard};
+
 use modules::prelude::*;
+
+/// Tests that seed or draw from the process-wide generator take turns: the test harness
+/// runs tests on several threads, and a draw in between would shift the stream.
+fn generator_lock() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
 
 #[test]
 fn skip_init_linear_on_cpu_by_default() {
@@ -22,6 +31,7 @@ fn keywords_are_forwarded() {
 
 #[test]
 fn skip_init_leaves_values_uninitialized_where_new_initializes() {
+    let _turn = generator_lock();
     modules::manual_seed(1);
     let a = Linear::new(5, 1, Cpu).unwrap();
     modules::manual_seed(1);
@@ -35,6 +45,7 @@ fn skip_init_leaves_values_uninitialized_where_new_initializes() {
 
 #[test]
 fn skip_init_then_reset_equals_new_for_one_seed() {
+    let _turn = generator_lock();
     for dtype in [F32, F64, BF16] {
         modules::manual_seed(7);
         let a = modules::new!(Embedding, 20, 6, padding_idx = Some(3), dtype = dtype).unwrap();
@@ -64,6 +75,7 @@ fn skip_init_then_reset_equals_new_for_one_seed() {
 
 #[test]
 fn standard_modules_default_init() {
+    let _turn = generator_lock();
     let l = LayerNorm::new(vec![3, 2], Cpu).unwrap();
     assert_eq!(
         l.weight.as_ref().unwrap().tensor().to_vec::<f32>().unwrap(),

@@ -80,6 +80,9 @@ pub enum Build {
         args: CallArgs,
         repeat: Option<Expr>,
     },
+    /// `build = |options| ...`: a closure from `&TensorOptions` to `Result<T>`, for parts the
+    /// grammar cannot declare. Such modules are checked after a meta construction.
+    Custom(Expr),
 }
 
 /// What a field is.
@@ -88,6 +91,8 @@ pub enum FieldKind {
     Part {
         build: Option<Box<Build>>,
         when: Option<Expr>,
+        /// Its members are shown as the parent's own (no name prefix, not a child in the repr).
+        flatten: bool,
     },
     /// Plain data computed from the constructor's arguments, shown in the repr.
     Config(Expr),
@@ -182,12 +187,14 @@ struct RawField {
     dtype: Option<Expr>,
     persistent: Option<Expr>,
     new: Option<(Span, CallArgs)>,
+    build: Option<Expr>,
+    flatten: bool,
     repeat: Option<Expr>,
     when: Option<Expr>,
 }
 
 const FIELD_KEYS: &str = "`param = [dims]`, `buffer = [dims]`, `init = expr`, `new(args...)`, `repeat = n`, \
-`when = cond`, `config = expr`, `skip`, `rename = \"name\"`, `persistent = false`, `requires_grad = false`, \
+`when = cond`, `build = |options| expr`, `flatten`, `config = expr`, `skip`, `rename = \"name\"`, `persistent = false`, `requires_grad = false`, \
 `dtype = DType::...`";
 
 fn parse_raw_field(field: &syn::Field, errors: &mut Errors) -> RawField {
@@ -215,6 +222,10 @@ fn parse_raw_field(field: &syn::Field, errors: &mut Errors) -> RawField {
                 raw.persistent = Some(meta.value()?.parse()?);
             } else if is(&meta, "repeat") {
                 raw.repeat = Some(meta.value()?.parse()?);
+            } else if is(&meta, "build") {
+                raw.build = Some(meta.value()?.parse()?);
+            } else if is(&meta, "flatten") {
+                raw.flatten = true;
             } else if is(&meta, "when") {
                 raw.when = Some(meta.value()?.parse()?);
             } else if is(&meta, "new") {
@@ -297,6 +308,12 @@ fn field_kind(raw: RawField, span: Span, errors: &mut Errors) -> FieldKind {
     if raw.skip.is_some() {
         return FieldKind::Skip;
     }
+    if raw.flatten && raw.when.is_some() {
+        errors.at(
+            span,
+            "`flatten` applies to a plain module field, not an optional one",
+        );
+    }
     if let Some(c) = raw.config {
         only(
             errors,
@@ -337,6 +354,8 @@ fn field_kind(raw: RawField, span: Span, errors: &mut Errors) -> FieldKind {
                 None
             }
         }
+    } else if let Some(e) = raw.build {
+        Some(Build::Custom(e))
     } else {
         raw.new.map(|(span, args)| Build::Child {
             span,
@@ -355,6 +374,7 @@ fn field_kind(raw: RawField, span: Span, errors: &mut Errors) -> FieldKind {
     FieldKind::Part {
         build: build.map(Box::new),
         when: raw.when,
+        flatten: raw.flatten,
     }
 }
 

@@ -16,10 +16,13 @@ pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &
         .unwrap_or_else(|| ident.to_string());
 
     let visits = fields.iter().filter_map(|f| {
-        let FieldKind::Part { .. } = f.kind else {
+        let FieldKind::Part { flatten, .. } = f.kind else {
             return None;
         };
         let (member, name, ty) = (&f.member, &f.name, &f.ty);
+        if flatten {
+            return Some(quote_spanned!(f.span=> <#ty as #krate::Module>::visit(&self.#member, __visitor);));
+        }
         // Spanned at the field's type, so "not a part of a module" points at it.
         Some(quote_spanned!(f.span=> <#ty as #krate::Part>::visit_part(&self.#member, #name, __visitor);))
     });

@@ -128,6 +128,10 @@ pub fn emit(
     let req_tys: Vec<&syn::Type> = required.iter().map(|d| &d.ty).collect();
 
     let construct = emit_construct(fields, krate, new_span);
+    // A `build = ...` part runs code the derive cannot see: let skip_init check its result.
+    let declarative = !fields.iter().any(
+        |f| matches!(&f.kind, FieldKind::Part { build: Some(b), .. } if matches!(**b, Build::Custom(_))),
+    );
     let diagnostics = decls.iter().map(|d| {
         let name = &d.name;
         let set = format_ident!("{}_set", name);
@@ -225,7 +229,7 @@ pub fn emit(
         impl #impl_generics #krate::SupportsDevice for #ident #ty_generics #where_clause {
             type Args = #args_ty;
             type Builder = #empty_builder;
-            const DECLARATIVE: bool = true;
+            const DECLARATIVE: bool = #declarative;
 
             fn args() -> Self::Builder {
                 #empty_value
@@ -255,7 +259,7 @@ fn emit_construct(fields: &[Field], krate: &Path, new_span: Span) -> TokenStream
             FieldKind::Part { build: None, .. } => {
                 let msg = format!(
                     "field `{}` has no constructor declaration: add `param = [dims], init = ...`, \
-                     `buffer = [dims], init = ...`, `new(args...)`, `config = expr` or `skip`",
+                     `buffer = [dims], init = ...`, `new(args...)`, `build = |options| ...`, `config = expr` or `skip`",
                     crate::attr::member_name(member)
                 );
                 quote_spanned!(f.span=> ::std::compile_error!(#msg))
@@ -263,6 +267,7 @@ fn emit_construct(fields: &[Field], krate: &Path, new_span: Span) -> TokenStream
             FieldKind::Part {
                 build: Some(build),
                 when,
+                ..
             } => {
                 let ty = &f.ty;
                 let built = emit_build(build, ty, when.is_some(), krate);
@@ -308,6 +313,7 @@ fn emit_build(build: &Build, field_ty: &syn::Type, optional: bool, krate: &Path)
             let persistent = persistent.as_ref().map_or(quote!(true), |e| quote!(#e));
             quote_spanned!(shape.span()=> #p::buffer(__options, #shape, #init, #dt, #persistent)?)
         }
+        Build::Custom(f) => quote_spanned!(f.span()=> (#f)(__options)?),
         Build::Child { span, args, repeat } => {
             let mut elem = quote!(#field_ty);
             if optional {
