@@ -1,9 +1,11 @@
 //! The [`Module`] trait: one read-only visitor that every traversal is built on.
 
+mod copy;
 mod parts;
 mod repr;
 mod traverse;
 
+pub use copy::copy_values;
 pub use parts::Part;
 pub use repr::module_repr;
 pub use traverse::StateDict;
@@ -93,7 +95,7 @@ pub trait Module {
 
     /// Number of parameter elements, tied ones once. Works on meta; allocates nothing.
     fn num_parameters(&self) -> usize {
-        self.named_parameters().iter().map(|(_, p)| p.numel()).sum()
+        traverse::num_parameters(self)
     }
 
     /// Every parameter and persistent buffer by name, in PyTorch's order (own parameters,

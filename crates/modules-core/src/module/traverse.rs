@@ -35,57 +35,129 @@ fn members<M: Module + ?Sized>(m: &M) -> Members<'_> {
 }
 
 fn join(prefix: &str, name: &str) -> String {
-    if prefix.is_empty() {
-        name.to_string()
-    } else {
-        let mut s = String::with_capacity(prefix.len() + 1 + name.len());
-        s.push_str(prefix);
-        s.push('.');
-        s.push_str(name);
-        s
+    let mut s = prefix.to_string();
+    push_name(&mut s, name);
+    s
+}
+
+/// What a pre-order walk reports: a tensor and its full dotted name.
+enum Item<'n, 'a> {
+    Param(&'n str, &'a Parameter),
+    Buffer(&'n str, &'a Buffer),
+}
+
+/// Appends `.name` (or `name` at the root) to `path`, returning the length to truncate back to.
+fn push_name(path: &mut String, name: &str) -> usize {
+    let len = path.len();
+    if len > 0 {
+        path.push('.');
+    }
+    path.push_str(name);
+    len
+}
+
+/// Pre-order walk: a module's own parameters, then its own buffers, then each child — three
+/// cheap passes over `visit`, with one name buffer for the whole tree (no allocation per
+/// member).
+fn walk<'a, M: Module + ?Sized>(m: &'a M, path: &mut String, f: &mut dyn FnMut(Item<'_, 'a>)) {
+    #[derive(PartialEq)]
+    enum Pass {
+        Params,
+        Buffers,
+        Children,
+    }
+    struct Walker<'p, 'f, 'a> {
+        pass: Pass,
+        path: &'p mut String,
+        f: &'f mut dyn FnMut(Item<'_, 'a>),
+    }
+    impl<'a> Visitor<'a> for Walker<'_, '_, 'a> {
+        fn parameter(&mut self, name: &str, p: &'a Parameter) {
+            if self.pass == Pass::Params {
+                let len = push_name(self.path, name);
+                (self.f)(Item::Param(self.path, p));
+                self.path.truncate(len);
+            }
+        }
+        fn buffer(&mut self, name: &str, b: &'a Buffer) {
+            if self.pass == Pass::Buffers {
+                let len = push_name(self.path, name);
+                (self.f)(Item::Buffer(self.path, b));
+                self.path.truncate(len);
+            }
+        }
+        fn module(&mut self, name: &str, child: &'a dyn Module) {
+            if self.pass == Pass::Children {
+                let len = push_name(self.path, name);
+                walk(child, self.path, self.f);
+                self.path.truncate(len);
+            }
+        }
+    }
+    for pass in [Pass::Params, Pass::Buffers, Pass::Children] {
+        m.visit(&mut Walker { pass, path, f });
     }
 }
 
-/// What a pre-order walk reports, module by module.
-enum Item<'a> {
-    Param(String, &'a Parameter),
-    Buffer(String, &'a Buffer),
+fn walk_all<'a, M: Module + ?Sized>(m: &'a M, f: &mut dyn FnMut(Item<'_, 'a>)) {
+    walk(m, &mut String::with_capacity(128), f)
 }
 
-/// Pre-order walk: a module's own parameters, then its own buffers, then each child.
-fn walk<'a, M: Module + ?Sized>(m: &'a M, prefix: &str, f: &mut dyn FnMut(Item<'a>)) {
-    let own = members(m);
-    for (name, p) in own.params {
-        f(Item::Param(join(prefix, &name), p));
+/// Slot ids are addresses: distinct, so a multiply spreads them well enough. Written by hand
+/// because std only ships the (slower, DoS-resistant) SipHash.
+#[derive(Default)]
+struct IdHasher(u64);
+
+impl std::hash::Hasher for IdHasher {
+    fn finish(&self) -> u64 {
+        self.0
     }
-    for (name, b) in own.buffers {
-        f(Item::Buffer(join(prefix, &name), b));
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 ^ b as u64).wrapping_mul(0x100_0000_01b3);
+        }
     }
-    for (name, child) in own.children {
-        walk(child, &join(prefix, &name), f);
+    fn write_usize(&mut self, id: usize) {
+        self.0 = ((id as u64) >> 4).wrapping_mul(0x9E37_79B9_7F4A_7C15);
     }
 }
+
+type IdSet = HashSet<usize, std::hash::BuildHasherDefault<IdHasher>>;
 
 pub(super) fn named_parameters<M: Module + ?Sized>(m: &M) -> Vec<(String, &Parameter)> {
-    let mut seen = HashSet::new();
+    let mut seen = IdSet::default();
     let mut out = Vec::new();
-    walk(m, "", &mut |item| {
+    walk_all(m, &mut |item| {
         if let Item::Param(name, p) = item {
             if seen.insert(p.slot_id()) {
-                out.push((name, p));
+                out.push((name.to_string(), p));
             }
         }
     });
     out
 }
 
+/// Parameter elements, tied ones once; no names are built.
+pub(super) fn num_parameters<M: Module + ?Sized>(m: &M) -> usize {
+    let mut seen = IdSet::default();
+    let mut total = 0;
+    walk_all(m, &mut |item| {
+        if let Item::Param(_, p) = item {
+            if seen.insert(p.slot_id()) {
+                total += p.numel();
+            }
+        }
+    });
+    total
+}
+
 pub(super) fn named_buffers<M: Module + ?Sized>(m: &M) -> Vec<(String, &Buffer)> {
-    let mut seen = HashSet::new();
+    let mut seen = IdSet::default();
     let mut out = Vec::new();
-    walk(m, "", &mut |item| {
+    walk_all(m, &mut |item| {
         if let Item::Buffer(name, b) = item {
             if seen.insert(b.slot_id()) {
-                out.push((name, b));
+                out.push((name.to_string(), b));
             }
         }
     });
@@ -158,9 +230,9 @@ impl StateDict {
 
 pub(super) fn state_dict<M: Module + ?Sized>(m: &M) -> StateDict {
     let mut entries = Vec::new();
-    walk(m, "", &mut |item| match item {
-        Item::Param(name, p) => entries.push((name, p.shared().clone())),
-        Item::Buffer(name, b) if b.persistent() => entries.push((name, b.shared().clone())),
+    walk_all(m, &mut |item| match item {
+        Item::Param(name, p) => entries.push((name.to_string(), p.shared().clone())),
+        Item::Buffer(name, b) if b.persistent() => entries.push((name.to_string(), b.shared().clone())),
         Item::Buffer(..) => {}
     });
     StateDict { entries }
@@ -168,9 +240,9 @@ pub(super) fn state_dict<M: Module + ?Sized>(m: &M) -> StateDict {
 
 /// Every distinct slot of the tree (parameters and buffers), tied ones once.
 fn slots<M: Module + ?Sized>(m: &M) -> Vec<&SharedTensor> {
-    let mut seen = HashSet::new();
+    let mut seen = IdSet::default();
     let mut out = Vec::new();
-    walk(m, "", &mut |item| {
+    walk_all(m, &mut |item| {
         let s = match item {
             Item::Param(_, p) => p.shared(),
             Item::Buffer(_, b) => b.shared(),
@@ -221,7 +293,7 @@ pub(super) fn to_dtype<M: Module + ?Sized>(m: &M, dtype: DType) -> Result<()> {
 /// Declaration order, children in place: the order a derived constructor initializes in.
 pub(super) fn reset_parameters<M: Module + ?Sized>(m: &M) -> Result<()> {
     struct Reset<'s> {
-        seen: &'s mut HashSet<usize>,
+        seen: &'s mut IdSet,
         result: Result<()>,
     }
     impl Reset<'_> {
@@ -244,7 +316,7 @@ pub(super) fn reset_parameters<M: Module + ?Sized>(m: &M) -> Result<()> {
             }
         }
     }
-    let mut seen = HashSet::new();
+    let mut seen = IdSet::default();
     let mut r = Reset {
         seen: &mut seen,
         result: Ok(()),

@@ -1,0 +1,177 @@
+//! Module-level CUDA tests. Without a GPU each test prints one `skipped:` line and returns;
+//! `scripts/gpu-check.sh` runs them on a device machine.
+
+use std::sync::{Mutex, MutexGuard};
+use std::time::Instant;
+
+use modules::prelude::*;
+
+#[path = "../examples/models/llama.rs"]
+mod llama;
+
+fn gpu(test: &str) -> bool {
+    match modules::Tensor::empty([1], Cuda(0)) {
+        Ok(_) => true,
+        Err(e) => {
+            println!("skipped: {test}: {e}");
+            false
+        }
+    }
+}
+
+fn generator_lock() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn assert_all_on<M: Module>(m: &M, device: Device, dtype: DType) {
+    for (name, t) in m.state_dict().iter() {
+        assert_eq!(t.device(), device, "{name}");
+        if t.dtype().is_float() {
+            assert_eq!(t.dtype(), dtype, "{name}");
+        }
+    }
+}
+
+#[test]
+fn skip_init_standard_modules_on_cuda() {
+    if !gpu("skip_init_standard_modules_on_cuda") {
+        return;
+    }
+    for dtype in [F32, BF16, F16] {
+        let t = Instant::now();
+        let l = skip_init!(Linear, 4096, 4096, device = Cuda(0), dtype = dtype).unwrap();
+        println!(
+            "skip_init Linear(4096, 4096) {dtype} on cuda:0: {:.3?}",
+            t.elapsed()
+        );
+        assert_eq!(l.weight.shape(), vec![4096, 4096]);
+        assert_all_on(&l, Cuda(0), dtype);
+        let e = skip_init!(
+            Embedding,
+            1000,
+            64,
+            padding_idx = Some(0),
+            device = Cuda(0),
+            dtype = dtype
+        )
+        .unwrap();
+        assert_all_on(&e, Cuda(0), dtype);
+        let n = skip_init!(LayerNorm, vec![64], device = Cuda(0), dtype = dtype).unwrap();
+        assert_all_on(&n, Cuda(0), dtype);
+        let r = skip_init!(RmsNorm, vec![64], device = Cuda(0), dtype = dtype).unwrap();
+        assert_all_on(&r, Cuda(0), dtype);
+    }
+}
+
+#[test]
+fn skip_init_llama_7b_bf16_on_cuda() {
+    if !gpu("skip_init_llama_7b_bf16_on_cuda") {
+        return;
+    }
+    let cfg = llama::LlamaConfig::llama_7b();
+    let mut times = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let m = skip_init!(llama::Llama, cfg.clone(), device = Cuda(0), dtype = BF16).unwrap();
+        times.push(t.elapsed());
+        assert_all_on(&m, Cuda(0), BF16);
+    }
+    times.sort();
+    println!(
+        "skip_init Llama-7B bf16 on cuda:0, median of 5: {:.3?} (target <= 5 ms)",
+        times[2]
+    );
+}
+
+#[test]
+fn reset_parameters_on_device_equals_cpu() {
+    if !gpu("reset_parameters_on_device_equals_cpu") {
+        return;
+    }
+    let _turn = generator_lock();
+    for dtype in [F32, F64, BF16, F16] {
+        modules::manual_seed(11);
+        let cpu = modules::new!(Linear, 257, 33, dtype = dtype).unwrap();
+        modules::manual_seed(11);
+        let mut dev = skip_init!(Linear, 257, 33, device = Cuda(0), dtype = dtype).unwrap();
+        dev.reset_parameters().unwrap();
+        // Uniform streams are bit-identical on the CPU and the GPU.
+        for ((name, a), (_, b)) in cpu.state_dict().iter().zip(dev.state_dict().iter()) {
+            assert_eq!(
+                a.tensor().to_f64_vec().unwrap(),
+                b.tensor().to_f64_vec().unwrap(),
+                "{name} {dtype}"
+            );
+        }
+        modules::manual_seed(12);
+        let cpu = modules::new!(Embedding, 100, 17, padding_idx = Some(3), dtype = dtype).unwrap();
+        modules::manual_seed(12);
+        let mut dev = skip_init!(
+            Embedding,
+            100,
+            17,
+            padding_idx = Some(3),
+            device = Cuda(0),
+            dtype = dtype
+        )
+        .unwrap();
+        dev.reset_parameters().unwrap();
+        let a = cpu.weight.tensor().to_f64_vec().unwrap();
+        let b = dev.weight.tensor().to_f64_vec().unwrap();
+        let worst = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
+        println!("normal init {dtype}: largest |cpu - gpu| = {worst:e}");
+        assert!(
+            worst <= 1e-5 * a.iter().fold(1.0f64, |m, x| m.max(x.abs())),
+            "{dtype}: {worst}"
+        );
+        assert!(b[3 * 17..4 * 17].iter().all(|&x| x == 0.0));
+    }
+}
+
+#[test]
+fn round_trips_for_every_dtype() {
+    if !gpu("round_trips_for_every_dtype") {
+        return;
+    }
+    for dtype in DType::ALL {
+        let n = 1000 + 7;
+        let mut host = Tensor::zeros([n], (Cpu, dtype)).unwrap();
+        host.fill(1.0).unwrap();
+        let dev = host.to(Cuda(0)).unwrap();
+        assert_eq!(dev.device(), Cuda(0));
+        let back = dev.to(Cpu).unwrap();
+        assert_eq!(back.to_f64_vec().unwrap(), vec![1.0; n], "{dtype}");
+        assert_eq!(back.as_bytes().unwrap(), host.as_bytes().unwrap(), "{dtype}");
+    }
+    let t = Tensor::from_slice(&[1.5f32, -2.0, 3.25], [3], Cuda(0)).unwrap();
+    assert_eq!(t.to_vec::<f32>().unwrap(), vec![1.5, -2.0, 3.25]);
+    println!("{t}");
+    assert!(t.to_string().contains("device='cuda:0'"));
+}
+
+#[test]
+fn tied_model_stays_tied_on_cuda() {
+    if !gpu("tied_model_stays_tied_on_cuda") {
+        return;
+    }
+    let mut m = skip_init!(llama::Llama, llama::LlamaConfig::llama_125m(), device = Meta).unwrap();
+    m.lm_head.weight = m.model.embed_tokens.weight.clone();
+    m.to_empty(Cuda(0)).unwrap();
+    assert!(m.lm_head.weight.is_tied_to(&m.model.embed_tokens.weight));
+    assert_eq!(m.lm_head.weight.device(), Cuda(0));
+    m.to(Cpu).unwrap();
+    assert!(m.lm_head.weight.is_tied_to(&m.model.embed_tokens.weight));
+}
+
+#[test]
+fn out_of_memory_is_an_error_and_the_device_stays_usable() {
+    if !gpu("out_of_memory_is_an_error_and_the_device_stays_usable") {
+        return;
+    }
+    let e = Tensor::empty([1usize << 40], (Cuda(0), F32)).unwrap_err();
+    println!("{e}");
+    assert!(matches!(e, Error::OutOfMemory { device: Cuda(0), .. }), "{e}");
+    let ok = Tensor::ones([1024], Cuda(0)).unwrap();
+    assert_eq!(ok.to_vec::<f32>().unwrap(), vec![1.0; 1024]);
+}
