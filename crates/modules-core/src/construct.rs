@@ -261,6 +261,14 @@ pub mod __private {
         Ok(t)
     }
 
+    /// A `build = |options| ...` part.
+    pub fn build_part<T, F>(build: F, options: &TensorOptions) -> Result<T>
+    where
+        F: FnOnce(&TensorOptions) -> Result<T>,
+    {
+        build(options)
+    }
+
     /// A declared parameter: allocated on the options' device, initialized unless on meta.
     pub fn parameter<I: Initializer + 'static>(
         options: &TensorOptions,

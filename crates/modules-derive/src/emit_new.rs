@@ -313,7 +313,7 @@ fn emit_build(build: &Build, field_ty: &syn::Type, optional: bool, krate: &Path)
             let persistent = persistent.as_ref().map_or(quote!(true), |e| quote!(#e));
             quote_spanned!(shape.span()=> #p::buffer(__options, #shape, #init, #dt, #persistent)?)
         }
-        Build::Custom(f) => quote_spanned!(f.span()=> (#f)(__options)?),
+        Build::Custom(f) => quote_spanned!(f.span()=> #p::build_part(#f, __options)?),
         Build::Child { span, args, repeat } => {
             let mut elem = quote!(#field_ty);
             if optional {
