@@ -65,12 +65,26 @@ pub fn fill_slice<T: RandomElement>(out: &mut [T], fill: &RandomFill, pos: Strea
 /// Converts a batch of f32 values into the output type.
 pub(crate) trait FromF32: Copy {
     fn store(src: &[f32], dst: &mut [Self]);
+
+    /// One full batch into `dst` (`BATCH32` elements), through `buf`.
+    #[inline(always)]
+    fn batch(p: &Params32, x: &[[u32; LANES]; 4], buf: &mut [f32; BATCH32], dst: &mut [Self]) {
+        batch32(p, x, buf);
+        Self::store(buf, dst);
+    }
 }
 
 impl FromF32 for f32 {
     #[inline(always)]
     fn store(src: &[f32], dst: &mut [f32]) {
         dst.copy_from_slice(src);
+    }
+
+    /// Straight into the output: no copy through the buffer.
+    #[inline(always)]
+    fn batch(p: &Params32, x: &[[u32; LANES]; 4], _buf: &mut [f32; BATCH32], dst: &mut [f32]) {
+        let dst: &mut [f32; BATCH32] = dst.try_into().expect("a full batch");
+        batch32(p, x, dst);
     }
 }
 
@@ -94,8 +108,7 @@ fn chunk32<T: FromF32>(out: &mut [T], p: &Params32, key: [u32; 2], mut block: u6
     let mut buf = [0f32; BATCH32];
     let mut batches = out.chunks_exact_mut(BATCH32);
     for dst in &mut batches {
-        batch32(p, &philox_lanes(block, key), &mut buf);
-        T::store(&buf, dst);
+        T::batch(p, &philox_lanes(block, key), &mut buf, dst);
         block = block.wrapping_add(LANES as u64);
     }
     let rest = batches.into_remainder();
