@@ -1,8 +1,8 @@
 //! Device-aware construction: the [`SupportsDevice`] marker, [`skip_init`], and the pieces
 //! the derive's generated constructors are made of.
 
-use std::sync::Arc;
 
+use crate::tensor::IntoShape;
 use crate::{Buffer, DType, Device, Error, Initializer, Module, Parameter, Result, Tensor, TensorOptions};
 
 /// A module that can be built on any device and dtype from its constructor arguments.
@@ -253,7 +253,7 @@ pub mod __private {
         M::construct(build_args(M::args()), options)
     }
 
-    fn tensor<I: Initializer>(shape: Vec<usize>, options: TensorOptions, init: &I) -> Result<Tensor> {
+    fn tensor<I: Initializer>(shape: impl IntoShape, options: TensorOptions, init: &I) -> Result<Tensor> {
         let mut t = Tensor::empty(shape, options)?;
         if options.device != Device::Meta {
             init.initialize(&mut t)?;
@@ -272,12 +272,12 @@ pub mod __private {
     /// A declared parameter: allocated on the options' device, initialized unless on meta.
     pub fn parameter<I: Initializer + 'static>(
         options: &TensorOptions,
-        shape: impl Into<Vec<usize>>,
+        shape: impl IntoShape,
         init: I,
         requires_grad: bool,
     ) -> Result<Parameter> {
-        let t = tensor(shape.into(), *options, &init)?;
-        let p = Parameter::with_init(t, Arc::new(init));
+        let t = tensor(shape, *options, &init)?;
+        let p = Parameter::with_init(t, init);
         p.set_requires_grad(requires_grad);
         Ok(p)
     }
@@ -285,14 +285,14 @@ pub mod __private {
     /// A declared buffer; `dtype` overrides the options' dtype (integer counters).
     pub fn buffer<I: Initializer + 'static>(
         options: &TensorOptions,
-        shape: impl Into<Vec<usize>>,
+        shape: impl IntoShape,
         init: I,
         dtype: Option<DType>,
         persistent: bool,
     ) -> Result<Buffer> {
         let o = options.dtype(dtype.unwrap_or(options.dtype));
-        let t = tensor(shape.into(), o, &init)?;
-        Ok(Buffer::with_init(t, Arc::new(init), persistent))
+        let t = tensor(shape, o, &init)?;
+        Ok(Buffer::with_init(t, init, persistent))
     }
 }
 

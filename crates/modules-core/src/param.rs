@@ -19,10 +19,23 @@ pub trait Initializer: fmt::Debug + Send + Sync {
     fn initialize(&self, t: &mut Tensor) -> Result<()>;
 }
 
-struct Slot {
+/// No declared initialization: `reset_parameters` leaves the tensor alone.
+#[derive(Debug)]
+struct NoInit;
+
+impl Initializer for NoInit {
+    fn initialize(&self, _: &mut Tensor) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// The tensor, its flags and its declared init in ONE allocation (the init is the unsized
+/// tail): building a 70B-parameter model on meta is hundreds of these, so each one counts.
+struct Slot<I: ?Sized + Initializer> {
     tensor: RwLock<Tensor>,
     requires_grad: AtomicBool,
-    init: RwLock<Option<Arc<dyn Initializer>>>,
+    declared: bool,
+    init: I,
 }
 
 /// A handle to a shared tensor slot: the common part of [`Parameter`] and [`Buffer`].
@@ -36,7 +49,7 @@ struct Slot {
 /// assert!(a.same_slot(&b));
 /// ```
 #[derive(Clone)]
-pub struct SharedTensor(Arc<Slot>);
+pub struct SharedTensor(Arc<Slot<dyn Initializer>>);
 
 impl SharedTensor {
     /// A new slot holding `tensor`.
@@ -44,7 +57,18 @@ impl SharedTensor {
         SharedTensor(Arc::new(Slot {
             tensor: RwLock::new(tensor),
             requires_grad: AtomicBool::new(false),
-            init: RwLock::new(None),
+            declared: false,
+            init: NoInit,
+        }))
+    }
+
+    /// A new slot holding `tensor` that remembers how it is initialized.
+    pub fn with_init<I: Initializer + 'static>(tensor: Tensor, init: I) -> Self {
+        SharedTensor(Arc::new(Slot {
+            tensor: RwLock::new(tensor),
+            requires_grad: AtomicBool::new(false),
+            declared: true,
+            init,
         }))
     }
 
@@ -94,13 +118,8 @@ impl SharedTensor {
     }
 
     /// The declared initialization, if any.
-    pub fn init(&self) -> Option<Arc<dyn Initializer>> {
-        self.0.init.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// Declares how the tensor is (re)initialized.
-    pub fn set_init(&self, init: Option<Arc<dyn Initializer>>) {
-        *self.0.init.write().unwrap_or_else(|e| e.into_inner()) = init;
+    pub fn init(&self) -> Option<&dyn Initializer> {
+        self.0.declared.then_some(&self.0.init)
     }
 
     /// Runs the declared initialization, if any. Returns whether there was one.
@@ -135,10 +154,10 @@ impl Parameter {
     }
 
     /// A parameter that remembers how it was initialized, for `reset_parameters`.
-    pub fn with_init(tensor: Tensor, init: Arc<dyn Initializer>) -> Self {
-        let p = Parameter::new(tensor);
-        p.0.set_init(Some(init));
-        p
+    pub fn with_init<I: Initializer + 'static>(tensor: Tensor, init: I) -> Self {
+        let s = SharedTensor::with_init(tensor, init);
+        s.0.requires_grad.store(true, Ordering::Relaxed);
+        Parameter(s)
     }
 
     /// Whether gradients are tracked for it (kept by `to_empty`, `to` and loading).
@@ -202,13 +221,11 @@ impl Buffer {
     }
 
     /// A buffer that remembers how it was initialized, for `reset_parameters`.
-    pub fn with_init(tensor: Tensor, init: Arc<dyn Initializer>, persistent: bool) -> Self {
-        let b = Buffer {
-            shared: SharedTensor::new(tensor),
+    pub fn with_init<I: Initializer + 'static>(tensor: Tensor, init: I, persistent: bool) -> Self {
+        Buffer {
+            shared: SharedTensor::with_init(tensor, init),
             persistent,
-        };
-        b.shared.set_init(Some(init));
-        b
+        }
     }
 
     /// Whether it belongs in state dicts.

@@ -4,10 +4,12 @@ mod element;
 pub mod host_memory;
 mod options;
 mod print;
+mod shape;
 mod storage;
 
 pub use element::Element;
 pub use options::TensorOptions;
+pub use shape::{IntoShape, Shape};
 pub use print::format_parameter;
 pub(crate) use storage::Storage;
 
@@ -37,7 +39,7 @@ when moving module from meta to a different device.";
 /// assert_eq!((e.device(), e.dtype()), (Device::Cpu, DType::F32));
 /// ```
 pub struct Tensor {
-    shape: Vec<usize>,
+    shape: Shape,
     dtype: DType,
     storage: Storage,
 }
@@ -57,8 +59,8 @@ impl Tensor {
     /// Allocates without initializing. On the CPU the memory is zero pages from the OS (lazily
     /// mapped: no cost until written); on a GPU it is a real uninitialized device allocation;
     /// on meta nothing is allocated.
-    pub fn empty(shape: impl Into<Vec<usize>>, options: impl Into<TensorOptions>) -> Result<Tensor> {
-        let shape = shape.into();
+    pub fn empty(shape: impl IntoShape, options: impl Into<TensorOptions>) -> Result<Tensor> {
+        let shape = shape.into_shape();
         let o = options.into();
         let bytes = checked_bytes(&shape, o.dtype)?;
         let storage = Storage::uninit(o.device, bytes)?;
@@ -90,7 +92,7 @@ impl Tensor {
             .iter()
             .zip(storages)
             .map(|((shape, dtype), storage)| Tensor {
-                shape: shape.to_vec(),
+                shape: Shape::new(shape),
                 dtype: *dtype,
                 storage,
             })
@@ -98,7 +100,7 @@ impl Tensor {
     }
 
     /// A tensor of zeros.
-    pub fn zeros(shape: impl Into<Vec<usize>>, options: impl Into<TensorOptions>) -> Result<Tensor> {
+    pub fn zeros(shape: impl IntoShape, options: impl Into<TensorOptions>) -> Result<Tensor> {
         let o = options.into();
         let mut t = Tensor::empty(shape, o)?;
         // Fresh CPU memory is already zero; elsewhere it must be written.
@@ -109,13 +111,13 @@ impl Tensor {
     }
 
     /// A tensor of ones.
-    pub fn ones(shape: impl Into<Vec<usize>>, options: impl Into<TensorOptions>) -> Result<Tensor> {
+    pub fn ones(shape: impl IntoShape, options: impl Into<TensorOptions>) -> Result<Tensor> {
         Tensor::full(shape, 1.0, options)
     }
 
     /// A tensor with every element `value` (converted to the dtype).
     pub fn full(
-        shape: impl Into<Vec<usize>>,
+        shape: impl IntoShape,
         value: f64,
         options: impl Into<TensorOptions>,
     ) -> Result<Tensor> {
@@ -127,14 +129,14 @@ impl Tensor {
     /// A tensor holding a copy of `data`, with the dtype of `T`.
     pub fn from_slice<T: Element>(
         data: &[T],
-        shape: impl Into<Vec<usize>>,
+        shape: impl IntoShape,
         device: Device,
     ) -> Result<Tensor> {
-        let shape = shape.into();
+        let shape = shape.into_shape();
         let expected: usize = shape.iter().product();
         if expected != data.len() {
             return Err(Error::LengthMismatch {
-                shape,
+                shape: shape.to_vec(),
                 expected,
                 found: data.len(),
             });
@@ -153,7 +155,7 @@ impl Tensor {
     /// A tensor holding `data`, with the dtype of `T`.
     pub fn from_vec<T: Element>(
         data: Vec<T>,
-        shape: impl Into<Vec<usize>>,
+        shape: impl IntoShape,
         device: Device,
     ) -> Result<Tensor> {
         Tensor::from_slice(&data, shape, device)
@@ -161,7 +163,7 @@ impl Tensor {
 
     /// A 0-dim tensor.
     pub fn scalar<T: Element>(value: T, device: Device) -> Result<Tensor> {
-        Tensor::from_slice(&[value], Vec::new(), device)
+        Tensor::from_slice(&[value], [], device)
     }
 
     /// The shape.
@@ -304,7 +306,7 @@ impl Tensor {
     /// A tensor of the same shape and dtype on `device`, allocated but not initialized
     /// (`torch.empty_like(t, device=device)`).
     pub fn to_empty(&self, device: Device) -> Result<Tensor> {
-        Tensor::empty(self.shape.clone(), (device, self.dtype))
+        Tensor::empty(&self.shape, (device, self.dtype))
     }
 
     /// A copy converted to another floating-point dtype (round to nearest even).
@@ -322,10 +324,10 @@ impl Tensor {
         }
         let device = self.device();
         if device == Device::Meta {
-            return Tensor::empty(self.shape.clone(), (Device::Meta, dtype));
+            return Tensor::empty(&self.shape, (Device::Meta, dtype));
         }
         let values = self.to_f64_vec()?;
-        let mut out = Tensor::empty(self.shape.clone(), (Device::Cpu, dtype))?;
+        let mut out = Tensor::empty(&self.shape, (Device::Cpu, dtype))?;
         fn put<T: Element>(out: &mut Tensor, v: &[f64]) -> Result<()> {
             for (o, x) in out.as_mut_slice::<T>()?.iter_mut().zip(v) {
                 *o = T::from_f64(*x);
