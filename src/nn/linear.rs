@@ -1,5 +1,6 @@
 //! `nn.Linear`.
 
+use super::repr::py_bool;
 use crate::prelude::*;
 
 /// `y = x Wᵀ + b` (`nn.Linear`): weight `[out_features, in_features]` with PyTorch's default
@@ -37,14 +38,5 @@ impl Linear {
             self.out_features,
             py_bool(self.bias.is_some())
         )
-    }
-}
-
-/// Python's spelling of a bool, as reprs show it.
-pub(crate) fn py_bool(b: bool) -> &'static str {
-    if b {
-        "True"
-    } else {
-        "False"
     }
 }

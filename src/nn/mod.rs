@@ -1,10 +1,33 @@
 //! The standard modules, declared with `#[derive(Module)]` like any user module, with
 //! PyTorch's argument order, names, shapes, default initialization and print format.
 
+mod batch_norm;
+mod bilinear;
+mod conv;
 mod embedding;
+mod embedding_bag;
+mod group_norm;
+mod identity;
 mod linear;
 mod norm;
+mod repr;
 
+pub use batch_norm::{
+    BatchNorm1d, BatchNorm1dArgs, BatchNorm1dArgsBuilder, BatchNorm2d, BatchNorm2dArgs,
+    BatchNorm2dArgsBuilder, BatchNorm3d, BatchNorm3dArgs, BatchNorm3dArgsBuilder, InstanceNorm1d,
+    InstanceNorm1dArgs, InstanceNorm1dArgsBuilder, InstanceNorm2d, InstanceNorm2dArgs,
+    InstanceNorm2dArgsBuilder, InstanceNorm3d, InstanceNorm3dArgs, InstanceNorm3dArgsBuilder,
+};
+pub use bilinear::{Bilinear, BilinearArgs, BilinearArgsBuilder};
+pub use conv::{
+    Conv1d, Conv1dArgs, Conv1dArgsBuilder, Conv2d, Conv2dArgs, Conv2dArgsBuilder, Conv3d, Conv3dArgs,
+    Conv3dArgsBuilder, ConvTranspose1d, ConvTranspose1dArgs, ConvTranspose1dArgsBuilder, ConvTranspose2d,
+    ConvTranspose2dArgs, ConvTranspose2dArgsBuilder, ConvTranspose3d, ConvTranspose3dArgs,
+    ConvTranspose3dArgsBuilder, Padding, PaddingMode, Size,
+};
 pub use embedding::{Embedding, EmbeddingArgs, EmbeddingArgsBuilder};
+pub use embedding_bag::{EmbeddingBag, EmbeddingBagArgs, EmbeddingBagArgsBuilder, EmbeddingBagMode};
+pub use group_norm::{GroupNorm, GroupNormArgs, GroupNormArgsBuilder};
+pub use identity::{Identity, IdentityArgs, IdentityArgsBuilder};
 pub use linear::{Linear, LinearArgs, LinearArgsBuilder};
 pub use norm::{LayerNorm, LayerNormArgs, LayerNormArgsBuilder, RmsNorm, RmsNormArgs, RmsNormArgsBuilder};

@@ -1,6 +1,6 @@
 //! `nn.LayerNorm` and `nn.RMSNorm`.
 
-use super::linear::py_bool;
+use super::repr::{py_bool, py_float, py_tuple};
 use crate::prelude::*;
 
 /// Layer normalization (`nn.LayerNorm`): weight ones and bias zeros over `normalized_shape`.
@@ -84,53 +84,5 @@ impl RmsNorm {
             py_tuple(&self.normalized_shape),
             py_bool(self.elementwise_affine)
         )
-    }
-}
-
-/// Python's `repr` of a tuple of ints: `(4,)`, `(2, 3)`.
-pub(crate) fn py_tuple(dims: &[usize]) -> String {
-    match dims {
-        [d] => format!("({d},)"),
-        _ => format!(
-            "({})",
-            dims.iter().map(|d| d.to_string()).collect::<Vec<_>>().join(", ")
-        ),
-    }
-}
-
-/// Python's `repr` of a float: `1e-05`, `0.1`, `1.0`.
-pub(crate) fn py_float(x: f64) -> String {
-    if x == 0.0 || (1e-4..1e16).contains(&x.abs()) {
-        let s = format!("{x}");
-        if s.contains('.') || s.contains("inf") || s.contains("NaN") {
-            s
-        } else {
-            format!("{s}.0")
-        }
-    } else {
-        // Python: shortest round-trip digits, exponent with a sign and at least two digits.
-        let s = format!("{x:e}");
-        let (mantissa, exp) = s.split_once('e').unwrap_or((&s, "0"));
-        let exp: i32 = exp.parse().unwrap_or(0);
-        format!("{mantissa}e{}{:02}", if exp < 0 { '-' } else { '+' }, exp.abs())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn python_float_reprs() {
-        for (x, s) in [
-            (1e-5, "1e-05"),
-            (1e-6, "1e-06"),
-            (0.1, "0.1"),
-            (1.0, "1.0"),
-            (1e-3, "0.001"),
-            (2.5e-7, "2.5e-07"),
-        ] {
-            assert_eq!(py_float(x), s);
-        }
     }
 }

@@ -1,0 +1,142 @@
+//! `nn.EmbeddingBag`.
+
+use std::fmt;
+
+use super::repr::{py_bool, py_float, py_opt_float};
+use crate::prelude::*;
+
+/// How an [`EmbeddingBag`] reduces a bag (`mode`); printed quoted, like PyTorch (`'mean'`).
+///
+/// ```
+/// use modules::nn::EmbeddingBagMode;
+/// assert_eq!(EmbeddingBagMode::default(), EmbeddingBagMode::Mean);
+/// assert_eq!(EmbeddingBagMode::Sum.to_string(), "sum");
+/// ```
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum EmbeddingBagMode {
+    /// `'sum'`.
+    Sum,
+    /// `'mean'` (the default).
+    #[default]
+    Mean,
+    /// `'max'`.
+    Max,
+}
+
+impl fmt::Display for EmbeddingBagMode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            EmbeddingBagMode::Sum => "sum",
+            EmbeddingBagMode::Mean => "mean",
+            EmbeddingBagMode::Max => "max",
+        })
+    }
+}
+
+/// Sums, means or maxes of bags of embeddings (`nn.EmbeddingBag`): weight
+/// `[num_embeddings, embedding_dim]` ~ N(0, 1), with the `padding_idx` row zeroed (a negative
+/// `padding_idx` counts from the end). Arguments in PyTorch's order, without `_weight`.
+///
+/// ```
+/// use modules::prelude::*;
+/// let e = EmbeddingBag::new(10, 3, Cpu)?;
+/// assert_eq!(e.to_string(), "EmbeddingBag(10, 3, mode='mean')");
+/// let s = modules::new!(EmbeddingBag, 10, 3, mode = EmbeddingBagMode::Sum, padding_idx = Some(2))?;
+/// assert_eq!(s.to_string(), "EmbeddingBag(10, 3, mode='sum', padding_idx=2)");
+/// assert!(s.weight.tensor().as_slice::<f32>()?[6..9].iter().all(|&x| x == 0.0));
+/// # Ok::<(), modules::Error>(())
+/// ```
+#[derive(Module)]
+#[module(
+    new(
+        num_embeddings: usize,
+        embedding_dim: usize,
+        max_norm: Option<f64> = None,
+        norm_type: f64 = 2.0,
+        scale_grad_by_freq: bool = false,
+        mode: EmbeddingBagMode = EmbeddingBagMode::Mean,
+        sparse: bool = false,
+        include_last_offset: bool = false,
+        padding_idx: Option<i64> = None
+    ),
+    extra_repr = Self::repr
+)]
+pub struct EmbeddingBag {
+    /// Number of rows.
+    #[module(config = num_embeddings)]
+    pub num_embeddings: usize,
+    /// Size of each row.
+    #[module(config = embedding_dim)]
+    pub embedding_dim: usize,
+    /// Rows with a larger `norm_type`-norm are renormalized to this norm when looked up.
+    #[module(config = max_norm)]
+    pub max_norm: Option<f64>,
+    /// The p of the p-norm for `max_norm`.
+    #[module(config = norm_type)]
+    pub norm_type: f64,
+    /// Scale gradients by the inverse frequency of the words in the mini-batch.
+    #[module(config = scale_grad_by_freq)]
+    pub scale_grad_by_freq: bool,
+    /// How a bag is reduced.
+    #[module(config = mode)]
+    pub mode: EmbeddingBagMode,
+    /// Sparse gradients.
+    #[module(config = sparse)]
+    pub sparse: bool,
+    /// Offsets has one more element, the size of the input.
+    #[module(config = include_last_offset)]
+    pub include_last_offset: bool,
+    /// The row kept at zero, resolved to a non-negative index.
+    #[module(config = resolve_padding_idx(padding_idx, num_embeddings)?)]
+    pub padding_idx: Option<usize>,
+    /// `[num_embeddings, embedding_dim]`, N(0, 1), the `padding_idx` row zero.
+    #[module(
+        param = [num_embeddings, embedding_dim],
+        init = padding_init(resolve_padding_idx(padding_idx, num_embeddings)?)
+    )]
+    pub weight: Parameter,
+}
+
+fn padding_init(padding_idx: Option<usize>) -> init::Init {
+    match padding_idx {
+        Some(p) => init::normal(0.0, 1.0).then(init::zero_index(p)),
+        None => init::normal(0.0, 1.0),
+    }
+}
+
+/// PyTorch's check (`-n <= padding_idx < n`) and its lower-case message.
+fn resolve_padding_idx(padding_idx: Option<i64>, num_embeddings: usize) -> Result<Option<usize>, Error> {
+    let Some(p) = padding_idx else { return Ok(None) };
+    let n = num_embeddings as i64;
+    let resolved = if p < 0 { p + n } else { p };
+    if !(0..n).contains(&resolved) {
+        return Err(Error::InvalidArgument {
+            function: "EmbeddingBag::new",
+            message: format!(
+                "padding_idx must be within num_embeddings: expected -{n} <= padding_idx < {n}, found {p}"
+            ),
+        });
+    }
+    Ok(Some(resolved as usize))
+}
+
+impl EmbeddingBag {
+    /// `EmbeddingBag.extra_repr`: values as Python's `repr` shows them.
+    fn repr(&self) -> String {
+        let mut s = format!("{}, {}", self.num_embeddings, self.embedding_dim);
+        if self.max_norm.is_some() {
+            s += &format!(", max_norm={}", py_opt_float(self.max_norm));
+        }
+        if self.norm_type != 2.0 {
+            s += &format!(", norm_type={}", py_float(self.norm_type));
+        }
+        if self.scale_grad_by_freq {
+            s += &format!(", scale_grad_by_freq={}", py_bool(true));
+        }
+        s += &format!(", mode='{}'", self.mode);
+        if let Some(p) = self.padding_idx {
+            s += &format!(", padding_idx={p}");
+        }
+        s
+    }
+}
