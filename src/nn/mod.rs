@@ -1,9 +1,13 @@
 //! The standard modules, declared with `#[derive(Module)]` like any user module, with
 //! PyTorch's argument order, names, shapes, default initialization and print format.
 
+mod activation;
+mod attention;
 mod batch_norm;
 mod bilinear;
+mod container;
 mod conv;
+mod dropout;
 mod embedding;
 mod embedding_bag;
 mod group_norm;
@@ -11,7 +15,15 @@ mod identity;
 mod linear;
 mod norm;
 mod repr;
+mod rnn;
+mod transformer;
 
+pub use activation::{Relu, ReluArgs, ReluArgsBuilder};
+pub use attention::{
+    MultiheadAttention, MultiheadAttentionArgs, MultiheadAttentionArgsBuilder,
+    NonDynamicallyQuantizableLinear, NonDynamicallyQuantizableLinearArgs,
+    NonDynamicallyQuantizableLinearArgsBuilder,
+};
 pub use batch_norm::{
     BatchNorm1d, BatchNorm1dArgs, BatchNorm1dArgsBuilder, BatchNorm2d, BatchNorm2dArgs,
     BatchNorm2dArgsBuilder, BatchNorm3d, BatchNorm3dArgs, BatchNorm3dArgsBuilder, InstanceNorm1d,
@@ -19,15 +31,28 @@ pub use batch_norm::{
     InstanceNorm2dArgsBuilder, InstanceNorm3d, InstanceNorm3dArgs, InstanceNorm3dArgsBuilder,
 };
 pub use bilinear::{Bilinear, BilinearArgs, BilinearArgsBuilder};
+pub use container::{ModuleBuilder, ModuleDict, Sequential};
 pub use conv::{
     Conv1d, Conv1dArgs, Conv1dArgsBuilder, Conv2d, Conv2dArgs, Conv2dArgsBuilder, Conv3d, Conv3dArgs,
     Conv3dArgsBuilder, ConvTranspose1d, ConvTranspose1dArgs, ConvTranspose1dArgsBuilder, ConvTranspose2d,
     ConvTranspose2dArgs, ConvTranspose2dArgsBuilder, ConvTranspose3d, ConvTranspose3dArgs,
     ConvTranspose3dArgsBuilder, Padding, PaddingMode, Size,
 };
+pub use dropout::{Dropout, DropoutArgs, DropoutArgsBuilder};
 pub use embedding::{Embedding, EmbeddingArgs, EmbeddingArgsBuilder};
 pub use embedding_bag::{EmbeddingBag, EmbeddingBagArgs, EmbeddingBagArgsBuilder, EmbeddingBagMode};
 pub use group_norm::{GroupNorm, GroupNormArgs, GroupNormArgsBuilder};
 pub use identity::{Identity, IdentityArgs, IdentityArgsBuilder};
 pub use linear::{Linear, LinearArgs, LinearArgsBuilder};
 pub use norm::{LayerNorm, LayerNormArgs, LayerNormArgsBuilder, RmsNorm, RmsNormArgs, RmsNormArgsBuilder};
+pub use rnn::{
+    Gru, GruArgs, GruArgsBuilder, GruCell, GruCellArgs, GruCellArgsBuilder, Lstm, LstmArgs, LstmArgsBuilder,
+    LstmCell, LstmCellArgs, LstmCellArgsBuilder, Rnn, RnnArgs, RnnArgsBuilder, RnnCell, RnnCellArgs,
+    RnnCellArgsBuilder, RnnMode, RnnNonlinearity, RnnWeights,
+};
+pub use transformer::{
+    Activation, TransformerDecoder, TransformerDecoderArgs, TransformerDecoderArgsBuilder,
+    TransformerDecoderLayer, TransformerDecoderLayerArgs, TransformerDecoderLayerArgsBuilder,
+    TransformerEncoder, TransformerEncoderArgs, TransformerEncoderArgsBuilder, TransformerEncoderLayer,
+    TransformerEncoderLayerArgs, TransformerEncoderLayerArgsBuilder,
+};

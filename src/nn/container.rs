@@ -1,0 +1,271 @@
+//! `nn.Sequential` and `nn.ModuleDict`. (`nn.ModuleList` is `Vec<T>`: a field
+//! `Vec<Linear>` or `Vec<Box<dyn Module>>` is a child named `0`, `1`, ... that prints with
+//! PyTorch's grouping, `(0-2): 3 x Linear(...)`.)
+//!
+//! Containers hold `Box<dyn Module>`. To build one on a device — and so with `skip_init!` —
+//! give it builders instead of modules: a [`ModuleBuilder`] is a boxed closure from the
+//! construction options to a module, and [`layer!`](crate::layer) writes one with the
+//! argument grammar of `new!`. The container builds each in order with the options it is
+//! given (meta under `skip_init!`, then allocates them all at once). As for any hand-written
+//! `SupportsDevice`, `skip_init` checks after the meta construction that a builder did not
+//! allocate off meta, and names the tensor if one did.
+
+use std::fmt;
+
+use crate::prelude::*;
+
+/// Builds one member of a container on the options it is given. Write one with
+/// [`layer!`](crate::layer), or by hand for a module built some other way.
+pub type ModuleBuilder = Box<dyn FnOnce(&TensorOptions) -> Result<Box<dyn Module>, Error>>;
+
+/// A [`ModuleBuilder`] for `Type` with the argument grammar of `new!` / `skip_init!`
+/// (positional, then keywords; no `device`/`dtype`: the container passes its own).
+///
+/// ```
+/// use modules::prelude::*;
+/// let seq = skip_init!(Sequential, vec![
+///     modules::layer!(Linear, 16, 32),
+///     modules::layer!(Relu),
+///     modules::layer!(Linear, 32, 4, bias = false),
+/// ], device = Meta)?;
+/// assert_eq!(seq.len(), 3);
+/// # Ok::<(), modules::Error>(())
+/// ```
+#[macro_export]
+macro_rules! layer {
+    // Internal: the arguments, one at a time, as calls on the argument builder.
+    (@args $acc:expr;) => { $acc.finish() };
+    (@args $acc:expr; $k:ident = $v:expr $(, $($rest:tt)*)?) => {
+        $crate::layer!(@args ($acc).$k($v); $($($rest)*)?)
+    };
+    (@args $acc:expr; $v:expr $(, $($rest:tt)*)?) => {
+        $crate::layer!(@args $crate::__private::Positional::push($acc, $v); $($($rest)*)?)
+    };
+    (@build $ty:ty; $($args:tt)*) => {
+        ::std::boxed::Box::new(
+            move |__options: &$crate::TensorOptions| -> $crate::Result<::std::boxed::Box<dyn $crate::Module>> {
+                let __m: $ty = $crate::__private::new_with::<$ty, _>(
+                    |__b| $crate::layer!(@args __b; $($args)*),
+                    *__options,
+                )?;
+                ::std::result::Result::Ok(::std::boxed::Box::new(__m))
+            },
+        ) as $crate::nn::ModuleBuilder
+    };
+    ($ty:ty $(,)?) => { $crate::layer!(@build $ty;) };
+    ($ty:ty, $($args:tt)+) => { $crate::layer!(@build $ty; $($args)+) };
+}
+
+/// Modules in a row, named `0`, `1`, ... (`nn.Sequential`). Prints like PyTorch: every child
+/// on its own line, no grouping of identical ones (that is `ModuleList`'s).
+///
+/// Build it from modules ([`Sequential::from_modules`], [`Sequential::push`]) or, to choose
+/// the device and to use `skip_init!`, from [`ModuleBuilder`]s.
+///
+/// ```
+/// use modules::prelude::*;
+/// let inner = Sequential::from_modules(vec![Box::new(Relu::new(Cpu)?), Box::new(Linear::new(2, 2, Cpu)?)]);
+/// let mut seq = Sequential::new();
+/// seq.push(Linear::new(1, 2, Cpu)?).push(inner).push(Dropout::new(Cpu)?);
+/// assert_eq!(seq.to_string(), "\
+/// Sequential(
+///   (0): Linear(in_features=1, out_features=2, bias=True)
+///   (1): Sequential(
+///     (0): ReLU()
+///     (1): Linear(in_features=2, out_features=2, bias=True)
+///   )
+///   (2): Dropout(p=0.5, inplace=False)
+/// )");
+/// # Ok::<(), modules::Error>(())
+/// ```
+#[derive(Default)]
+pub struct Sequential {
+    modules: Vec<Box<dyn Module>>,
+}
+
+impl Sequential {
+    /// An empty `Sequential()`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The modules, in order.
+    pub fn from_modules(modules: Vec<Box<dyn Module>>) -> Self {
+        Sequential { modules }
+    }
+
+    /// Appends a module (named by its index).
+    pub fn push(&mut self, m: impl Module + 'static) -> &mut Self {
+        self.modules.push(Box::new(m));
+        self
+    }
+
+    /// The module at `index`.
+    pub fn get(&self, index: usize) -> Option<&dyn Module> {
+        self.modules.get(index).map(|m| &**m)
+    }
+
+    /// Number of modules.
+    pub fn len(&self) -> usize {
+        self.modules.len()
+    }
+
+    /// `true` when empty.
+    pub fn is_empty(&self) -> bool {
+        self.modules.is_empty()
+    }
+
+    /// The modules, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &dyn Module> {
+        self.modules.iter().map(|m| &**m)
+    }
+}
+
+impl Module for Sequential {
+    fn type_name(&self) -> &str {
+        "Sequential"
+    }
+    fn visit<'a>(&'a self, v: &mut dyn modules::Visitor<'a>) {
+        for (i, m) in self.modules.iter().enumerate() {
+            v.module(&i.to_string(), &**m);
+        }
+    }
+}
+
+/// Builds each member with the options given, in order.
+impl SupportsDevice for Sequential {
+    type Args = Vec<ModuleBuilder>;
+    type Builder = modules::__private::Whole<Vec<ModuleBuilder>>;
+    fn args() -> Self::Builder {
+        Default::default()
+    }
+    fn construct(builders: Vec<ModuleBuilder>, options: &TensorOptions) -> Result<Self, Error> {
+        let modules = builders
+            .into_iter()
+            .map(|b| b(options))
+            .collect::<Result<Vec<_>, Error>>()?;
+        Ok(Sequential { modules })
+    }
+}
+
+impl fmt::Display for Sequential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&modules::module_repr(self))
+    }
+}
+
+impl fmt::Debug for Sequential {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}
+
+/// Modules by name, in insertion order (`nn.ModuleDict`). Inserting an existing key replaces
+/// the module in place, as a Python dict does. Keys must be non-empty and contain no `.`.
+///
+/// ```
+/// use modules::prelude::*;
+/// let d = skip_init!(ModuleDict, vec![
+///     ("proj".to_string(), modules::layer!(Linear, 4, 4)),
+///     ("act".to_string(), modules::layer!(Relu)),
+/// ], device = Meta)?;
+/// let sd = d.state_dict();
+/// assert_eq!(sd.keys().collect::<Vec<_>>(), ["proj.weight", "proj.bias"]);
+/// assert_eq!(d.to_string(), "ModuleDict(\n  (proj): Linear(in_features=4, out_features=4, bias=True)\n  (act): ReLU()\n)");
+/// # Ok::<(), modules::Error>(())
+/// ```
+#[derive(Default)]
+pub struct ModuleDict {
+    entries: Vec<(String, Box<dyn Module>)>,
+}
+
+impl ModuleDict {
+    /// An empty `ModuleDict()`.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Adds `m` under `key`, or replaces the module already there (keeping its position).
+    pub fn insert(&mut self, key: impl Into<String>, m: Box<dyn Module>) -> Result<&mut Self, Error> {
+        let key = check_key(key.into())?;
+        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+            Some(slot) => slot.1 = m,
+            None => self.entries.push((key, m)),
+        }
+        Ok(self)
+    }
+
+    /// The module under `key`.
+    pub fn get(&self, key: &str) -> Option<&dyn Module> {
+        self.entries.iter().find(|(k, _)| k == key).map(|(_, m)| &**m)
+    }
+
+    /// The keys, in insertion order.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        self.entries.iter().map(|(k, _)| k.as_str())
+    }
+
+    /// Number of modules.
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    /// `true` when empty.
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+fn check_key(key: String) -> Result<String, Error> {
+    let bad = |message: String| Error::InvalidArgument {
+        function: "ModuleDict::insert",
+        message,
+    };
+    if key.is_empty() {
+        Err(bad("module name can't be empty string \"\"".into()))
+    } else if key.contains('.') {
+        Err(bad(format!("module name can't contain \".\", got: {key}")))
+    } else {
+        Ok(key)
+    }
+}
+
+impl Module for ModuleDict {
+    fn type_name(&self) -> &str {
+        "ModuleDict"
+    }
+    fn visit<'a>(&'a self, v: &mut dyn modules::Visitor<'a>) {
+        for (k, m) in &self.entries {
+            v.module(k, &**m);
+        }
+    }
+}
+
+/// Builds each member with the options given, in order; keys are checked as by `insert`.
+impl SupportsDevice for ModuleDict {
+    type Args = Vec<(String, ModuleBuilder)>;
+    type Builder = modules::__private::Whole<Vec<(String, ModuleBuilder)>>;
+    fn args() -> Self::Builder {
+        Default::default()
+    }
+    fn construct(builders: Vec<(String, ModuleBuilder)>, options: &TensorOptions) -> Result<Self, Error> {
+        let mut d = ModuleDict::new();
+        for (k, b) in builders {
+            let k = check_key(k)?;
+            d.insert(k, b(options)?)?;
+        }
+        Ok(d)
+    }
+}
+
+impl fmt::Display for ModuleDict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&modules::module_repr(self))
+    }
+}
+
+impl fmt::Debug for ModuleDict {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self, f)
+    }
+}

@@ -1,0 +1,300 @@
+//! `nn.TransformerEncoderLayer`, `nn.TransformerDecoderLayer`, `nn.TransformerEncoder` and
+//! `nn.TransformerDecoder`, with PyTorch's child names, order and print format.
+
+use crate::prelude::*;
+
+/// The feed-forward activation of a transformer layer. PyTorch stores a function here (not a
+/// module), so it is not a child and does not appear in the repr.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Activation {
+    /// `F.relu` (the default).
+    #[default]
+    Relu,
+    /// `F.gelu`.
+    Gelu,
+}
+
+/// One encoder layer (`nn.TransformerEncoderLayer`): children `self_attn`
+/// ([`MultiheadAttention`]), `linear1`, `dropout`, `linear2`, `norm1`, `norm2`, `dropout1`,
+/// `dropout2`, in that order, each with its own default init (PyTorch has no layer-level init).
+///
+/// ```
+/// use modules::prelude::*;
+/// let l = skip_init!(TransformerEncoderLayer, 16, 4, dim_feedforward = 32, device = Meta)?;
+/// assert_eq!(l.to_string(), "\
+/// TransformerEncoderLayer(
+///   (self_attn): MultiheadAttention(
+///     (out_proj): NonDynamicallyQuantizableLinear(in_features=16, out_features=16, bias=True)
+///   )
+///   (linear1): Linear(in_features=16, out_features=32, bias=True)
+///   (dropout): Dropout(p=0.1, inplace=False)
+///   (linear2): Linear(in_features=32, out_features=16, bias=True)
+///   (norm1): LayerNorm((16,), eps=1e-05, elementwise_affine=True, bias=True)
+///   (norm2): LayerNorm((16,), eps=1e-05, elementwise_affine=True, bias=True)
+///   (dropout1): Dropout(p=0.1, inplace=False)
+///   (dropout2): Dropout(p=0.1, inplace=False)
+/// )");
+/// # Ok::<(), modules::Error>(())
+/// ```
+#[derive(Module)]
+#[module(
+    new(
+        d_model: usize,
+        nhead: usize,
+        dim_feedforward: usize = 2048,
+        dropout: f64 = 0.1,
+        activation: Activation = Activation::Relu,
+        layer_norm_eps: f64 = 1e-5,
+        batch_first: bool = false,
+        norm_first: bool = false,
+        bias: bool = true
+    ),
+    extra_repr = Self::repr
+)]
+pub struct TransformerEncoderLayer {
+    /// Self-attention.
+    #[module(new(d_model, nhead, dropout = dropout, bias = bias, batch_first = batch_first))]
+    pub self_attn: MultiheadAttention,
+    /// `d_model → dim_feedforward`.
+    #[module(new(d_model, dim_feedforward, bias = bias))]
+    pub linear1: Linear,
+    /// Dropout inside the feed-forward block.
+    #[module(new(dropout))]
+    pub dropout: Dropout,
+    /// `dim_feedforward → d_model`.
+    #[module(new(dim_feedforward, d_model, bias = bias))]
+    pub linear2: Linear,
+    /// Whether normalization comes before attention and feed-forward.
+    #[module(config = norm_first)]
+    pub norm_first: bool,
+    /// Normalization around attention.
+    #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
+    pub norm1: LayerNorm,
+    /// Normalization around the feed-forward block.
+    #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
+    pub norm2: LayerNorm,
+    /// Dropout after attention.
+    #[module(new(dropout))]
+    pub dropout1: Dropout,
+    /// Dropout after the feed-forward block.
+    #[module(new(dropout))]
+    pub dropout2: Dropout,
+    /// The feed-forward activation.
+    #[module(config = activation)]
+    pub activation: Activation,
+}
+
+impl TransformerEncoderLayer {
+    fn repr(&self) -> String {
+        String::new()
+    }
+}
+
+/// One decoder layer (`nn.TransformerDecoderLayer`): children `self_attn`, `multihead_attn`,
+/// `linear1`, `dropout`, `linear2`, `norm1`, `norm2`, `norm3`, `dropout1`, `dropout2`,
+/// `dropout3`, each with its own default init.
+///
+/// ```
+/// use modules::prelude::*;
+/// let l = skip_init!(TransformerDecoderLayer, 8, 2, dim_feedforward = 16, device = Meta)?;
+/// let kids: Vec<String> = l.children().into_iter().map(|(n, _)| n).collect();
+/// assert_eq!(kids, ["self_attn", "multihead_attn", "linear1", "dropout", "linear2",
+///                   "norm1", "norm2", "norm3", "dropout1", "dropout2", "dropout3"]);
+/// # Ok::<(), modules::Error>(())
+/// ```
+#[derive(Module)]
+#[module(
+    new(
+        d_model: usize,
+        nhead: usize,
+        dim_feedforward: usize = 2048,
+        dropout: f64 = 0.1,
+        activation: Activation = Activation::Relu,
+        layer_norm_eps: f64 = 1e-5,
+        batch_first: bool = false,
+        norm_first: bool = false,
+        bias: bool = true
+    ),
+    extra_repr = Self::repr
+)]
+pub struct TransformerDecoderLayer {
+    /// Self-attention.
+    #[module(new(d_model, nhead, dropout = dropout, bias = bias, batch_first = batch_first))]
+    pub self_attn: MultiheadAttention,
+    /// Attention over the encoder's output.
+    #[module(new(d_model, nhead, dropout = dropout, bias = bias, batch_first = batch_first))]
+    pub multihead_attn: MultiheadAttention,
+    /// `d_model → dim_feedforward`.
+    #[module(new(d_model, dim_feedforward, bias = bias))]
+    pub linear1: Linear,
+    /// Dropout inside the feed-forward block.
+    #[module(new(dropout))]
+    pub dropout: Dropout,
+    /// `dim_feedforward → d_model`.
+    #[module(new(dim_feedforward, d_model, bias = bias))]
+    pub linear2: Linear,
+    /// Whether normalization comes first.
+    #[module(config = norm_first)]
+    pub norm_first: bool,
+    /// Normalization around self-attention.
+    #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
+    pub norm1: LayerNorm,
+    /// Normalization around cross-attention.
+    #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
+    pub norm2: LayerNorm,
+    /// Normalization around the feed-forward block.
+    #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
+    pub norm3: LayerNorm,
+    /// Dropout after self-attention.
+    #[module(new(dropout))]
+    pub dropout1: Dropout,
+    /// Dropout after cross-attention.
+    #[module(new(dropout))]
+    pub dropout2: Dropout,
+    /// Dropout after the feed-forward block.
+    #[module(new(dropout))]
+    pub dropout3: Dropout,
+    /// The feed-forward activation.
+    #[module(config = activation)]
+    pub activation: Activation,
+}
+
+impl TransformerDecoderLayer {
+    fn repr(&self) -> String {
+        String::new()
+    }
+}
+
+/// `n` layers that start bit-identical, as PyTorch's `copy.deepcopy` of one initialized layer
+/// gives: the first is built (and initialized) from `args`, the others are allocated without
+/// initialization and get the first's values. On meta nothing is allocated or copied.
+fn identical_layers<M>(args: M::Args, n: usize, options: &TensorOptions) -> Result<Vec<M>, Error>
+where
+    M: SupportsDevice,
+    M::Args: Clone,
+{
+    let mut layers = Vec::with_capacity(n);
+    if n == 0 {
+        return Ok(layers);
+    }
+    layers.push(M::construct(args.clone(), options)?);
+    for _ in 1..n {
+        let mut layer = M::construct(args.clone(), &options.device(Meta))?;
+        if options.device != Meta {
+            layer.to_empty(options.device)?;
+            modules::copy_values(&layers[0], &layer)?;
+        }
+        layers.push(layer);
+    }
+    Ok(layers)
+}
+
+/// Re-runs the first layer's inits and copies its values into the others.
+fn reset_identical<M: Module>(layers: &mut [M]) -> Result<(), Error> {
+    if let Some((first, rest)) = layers.split_first_mut() {
+        first.reset_parameters()?;
+        for layer in rest {
+            modules::copy_values(first, layer)?;
+        }
+    }
+    Ok(())
+}
+
+/// A stack of encoder layers (`nn.TransformerEncoder`): `layers` (a `ModuleList`) and an
+/// optional final `norm`.
+///
+/// **All layers start bit-identical**, as in PyTorch (which deep-copies one initialized
+/// layer): the first layer is built and initialized, the others are allocated and given its
+/// values ([`copy_values`](modules::copy_values)), which also costs no random draws.
+///
+/// Unlike PyTorch, it takes a device (so `skip_init!` works). After `skip_init!`, the
+/// trait's `reset_parameters()` re-runs every declared init *per layer*, so the layers then
+/// differ (PyTorch has no reset here; calling `reset_parameters` on each of its submodules
+/// makes them differ too). [`TransformerEncoder::reset_parameters_identical`] resets the first
+/// layer and copies it into the others: `skip_init!` + that equals `new` for one seed.
+///
+/// ```
+/// use modules::prelude::*;
+/// let layer = TransformerEncoderLayer::args().d_model(8).nhead(2).dim_feedforward(16).finish();
+/// let enc = modules::new!(TransformerEncoder, layer, 3)?;
+/// let w0 = enc.layers[0].linear1.weight.tensor().to_vec::<f32>()?;
+/// assert_eq!(w0, enc.layers[2].linear1.weight.tensor().to_vec::<f32>()?);
+/// assert!(enc.to_string().contains("(0-2): 3 x TransformerEncoderLayer("));
+/// # Ok::<(), modules::Error>(())
+/// ```
+#[derive(Module)]
+#[module(
+    new(encoder_layer: TransformerEncoderLayerArgs, num_layers: usize, norm: Option<LayerNormArgs> = None),
+    extra_repr = Self::repr
+)]
+pub struct TransformerEncoder {
+    /// Number of layers.
+    #[module(config = num_layers)]
+    pub num_layers: usize,
+    /// The layers, bit-identical after construction.
+    #[module(build = |options| identical_layers::<TransformerEncoderLayer>(encoder_layer.clone(), num_layers, options))]
+    pub layers: Vec<TransformerEncoderLayer>,
+    /// The final normalization, if any.
+    #[module(build = |options| norm.clone().map(|a| <LayerNorm as SupportsDevice>::construct(a, options)).transpose())]
+    pub norm: Option<LayerNorm>,
+}
+
+impl TransformerEncoder {
+    fn repr(&self) -> String {
+        String::new()
+    }
+
+    /// Re-initializes like construction does: the first layer's declared inits run again and
+    /// its values are copied into the other layers (then the norm, if any, is reset).
+    pub fn reset_parameters_identical(&mut self) -> Result<(), Error> {
+        reset_identical(&mut self.layers)?;
+        if let Some(n) = &mut self.norm {
+            n.reset_parameters()?;
+        }
+        Ok(())
+    }
+}
+
+/// A stack of decoder layers (`nn.TransformerDecoder`): `layers` and an optional `norm`.
+/// All layers start bit-identical, as for [`TransformerEncoder`] (same reset rules).
+///
+/// ```
+/// use modules::prelude::*;
+/// let layer = TransformerDecoderLayer::args().d_model(8).nhead(2).dim_feedforward(16).finish();
+/// let norm = LayerNorm::args().normalized_shape(vec![8]).finish();
+/// let dec = skip_init!(TransformerDecoder, layer, 2, norm = Some(norm), device = Meta)?;
+/// assert_eq!(dec.layers.len(), 2);
+/// assert!(dec.state_dict().keys().any(|k| k == "norm.weight"));
+/// # Ok::<(), modules::Error>(())
+/// ```
+#[derive(Module)]
+#[module(
+    new(decoder_layer: TransformerDecoderLayerArgs, num_layers: usize, norm: Option<LayerNormArgs> = None),
+    extra_repr = Self::repr
+)]
+pub struct TransformerDecoder {
+    /// Number of layers.
+    #[module(config = num_layers)]
+    pub num_layers: usize,
+    /// The layers, bit-identical after construction.
+    #[module(build = |options| identical_layers::<TransformerDecoderLayer>(decoder_layer.clone(), num_layers, options))]
+    pub layers: Vec<TransformerDecoderLayer>,
+    /// The final normalization, if any.
+    #[module(build = |options| norm.clone().map(|a| <LayerNorm as SupportsDevice>::construct(a, options)).transpose())]
+    pub norm: Option<LayerNorm>,
+}
+
+impl TransformerDecoder {
+    fn repr(&self) -> String {
+        String::new()
+    }
+
+    /// Re-initializes like construction does (see [`TransformerEncoder::reset_parameters_identical`]).
+    pub fn reset_parameters_identical(&mut self) -> Result<(), Error> {
+        reset_identical(&mut self.layers)?;
+        if let Some(n) = &mut self.norm {
+            n.reset_parameters()?;
+        }
+        Ok(())
+    }
+}
