@@ -16,6 +16,16 @@ use crate::prelude::*;
 
 /// Builds one member of a container on the options it is given. Write one with
 /// [`layer!`](crate::layer), or by hand for a module built some other way.
+///
+/// ```
+/// use modules::prelude::*;
+/// let by_hand: ModuleBuilder = Box::new(|o: &TensorOptions| -> Result<Box<dyn Module>, Error> {
+///     Ok(Box::new(Linear::new(2, 3, *o)?)) // honour the options: skip_init builds on meta
+/// });
+/// let seq = skip_init!(Sequential, vec![by_hand, modules::layer!(Relu)], device = Meta)?;
+/// assert_eq!(seq.num_parameters(), 9);
+/// # Ok::<(), modules::Error>(())
+/// ```
 pub type ModuleBuilder = Box<dyn FnOnce(&TensorOptions) -> Result<Box<dyn Module>, Error>>;
 
 /// A [`ModuleBuilder`] for `Type` with the argument grammar of `new!` / `skip_init!`

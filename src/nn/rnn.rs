@@ -30,6 +30,11 @@ pub struct RnnWeights {
 }
 
 /// Which recurrence a module computes: it decides the gate count (rows per gate block).
+///
+/// ```
+/// use modules::prelude::*;
+/// assert_eq!((RnnMode::Lstm.gates(), RnnMode::Gru.gates(), RnnMode::RnnTanh.gates()), (4, 3, 1));
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum RnnMode {
     /// Elman RNN with `tanh` (1 gate).
@@ -53,7 +58,14 @@ impl RnnMode {
     }
 }
 
-/// The nonlinearity of [`Rnn`] and [`RnnCell`].
+/// The nonlinearity of [`Rnn`] and [`RnnCell`] (PyTorch's `nonlinearity='tanh'` / `'relu'`).
+///
+/// ```
+/// use modules::prelude::*;
+/// let r = skip_init!(Rnn, 3, 4, nonlinearity = RnnNonlinearity::Relu, device = Meta)?;
+/// assert_eq!(r.nonlinearity, RnnNonlinearity::Relu);
+/// # Ok::<(), modules::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum RnnNonlinearity {
     /// `tanh` (the default).

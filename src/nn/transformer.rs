@@ -5,6 +5,14 @@ use crate::prelude::*;
 
 /// The feed-forward activation of a transformer layer. PyTorch stores a function here (not a
 /// module), so it is not a child and does not appear in the repr.
+///
+/// ```
+/// use modules::prelude::*;
+/// let l = skip_init!(TransformerEncoderLayer, 8, 2, activation = Activation::Gelu, device = Meta)?;
+/// assert_eq!(l.activation, Activation::Gelu);
+/// assert!(!l.to_string().contains("gelu"));
+/// # Ok::<(), modules::Error>(())
+/// ```
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub enum Activation {
     /// `F.relu` (the default).
