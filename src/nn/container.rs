@@ -143,6 +143,7 @@ impl Module for Sequential {
 }
 
 /// Builds each member with the options given, in order.
+#[diagnostic::do_not_recommend]
 impl SupportsDevice for Sequential {
     type Args = Vec<ModuleBuilder>;
     type Builder = modules::__private::Whole<Vec<ModuleBuilder>>;
@@ -252,6 +253,7 @@ impl Module for ModuleDict {
 }
 
 /// Builds each member with the options given, in order; keys are checked as by `insert`.
+#[diagnostic::do_not_recommend]
 impl SupportsDevice for ModuleDict {
     type Args = Vec<(String, ModuleBuilder)>;
     type Builder = modules::__private::Whole<Vec<(String, ModuleBuilder)>>;

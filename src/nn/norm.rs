@@ -27,10 +27,10 @@ pub struct LayerNorm {
     #[module(config = elementwise_affine)]
     pub elementwise_affine: bool,
     /// Ones.
-    #[module(param = normalized_shape.clone(), init = init::ones(), when = elementwise_affine)]
+    #[module(param = &normalized_shape, init = init::ones(), when = elementwise_affine)]
     pub weight: Option<Parameter>,
     /// Zeros.
-    #[module(param = normalized_shape.clone(), init = init::zeros(), when = elementwise_affine && bias)]
+    #[module(param = &normalized_shape, init = init::zeros(), when = elementwise_affine && bias)]
     pub bias: Option<Parameter>,
 }
 
@@ -72,7 +72,7 @@ pub struct RmsNorm {
     #[module(config = elementwise_affine)]
     pub elementwise_affine: bool,
     /// Ones.
-    #[module(param = normalized_shape.clone(), init = init::ones(), when = elementwise_affine)]
+    #[module(param = &normalized_shape, init = init::ones(), when = elementwise_affine)]
     pub weight: Option<Parameter>,
 }
 

@@ -1,7 +1,6 @@
 //! Device-aware construction: the [`SupportsDevice`] marker, [`skip_init`], and the pieces
 //! the derive's generated constructors are made of.
 
-
 use crate::tensor::IntoShape;
 use crate::{Buffer, DType, Device, Error, Initializer, Module, Parameter, Result, Tensor, TensorOptions};
 

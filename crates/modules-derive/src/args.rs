@@ -94,11 +94,14 @@ impl CallArgs {
     /// A closure `|builder| builder.push(a).push(b).kw(c).finish()` for `__private::*_with`.
     /// `finish_span` is where a missing required argument is reported.
     pub fn builder_closure(&self, krate: &Path, finish_span: Span) -> TokenStream {
+        // Each step is spanned at its argument, so "given twice", "too many", "no method" and
+        // type errors point at the argument. (The steps' `__b` take the argument's hygiene
+        // too: invoking the macro from a `macro_rules!` body with arguments from two
+        // different contexts is not supported; `layer!` builds its builder chain itself.)
         let steps = self.args.iter().map(|a| match a {
             Arg::Positional(e) => {
                 quote_spanned!(e.span()=> let __b = #krate::__private::Positional::push(__b, #e);)
             }
-            // Spanned at the keyword, so "given twice" and "no method" point at it.
             Arg::Keyword(k, e) => quote_spanned!(k.span()=> let __b = __b.#k(#e);),
         });
         let finish = quote_spanned!(finish_span=> __b.finish());

@@ -49,6 +49,7 @@ pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &
 
     quote! {
         #[automatically_derived]
+        #[diagnostic::do_not_recommend]
         impl #impl_generics #krate::Module for #ident #ty_generics #where_clause {
             fn type_name(&self) -> &str {
                 #name

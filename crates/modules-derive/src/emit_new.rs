@@ -226,6 +226,7 @@ pub fn emit(
         }
 
         #[automatically_derived]
+        #[diagnostic::do_not_recommend]
         impl #impl_generics #krate::SupportsDevice for #ident #ty_generics #where_clause {
             type Args = #args_ty;
             type Builder = #empty_builder;

@@ -45,6 +45,7 @@ impl<T: Part> Part for Option<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<M: Module> Part for M {
     fn visit_part<'a>(&'a self, name: &str, v: &mut dyn Visitor<'a>) {
         v.module(name, self)

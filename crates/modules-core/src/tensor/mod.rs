@@ -9,8 +9,8 @@ mod storage;
 
 pub use element::Element;
 pub use options::TensorOptions;
-pub use shape::{IntoShape, Shape};
 pub use print::format_parameter;
+pub use shape::{IntoShape, Shape};
 pub(crate) use storage::Storage;
 
 use crate::{DType, Device, Error, Result};
@@ -116,22 +116,14 @@ impl Tensor {
     }
 
     /// A tensor with every element `value` (converted to the dtype).
-    pub fn full(
-        shape: impl IntoShape,
-        value: f64,
-        options: impl Into<TensorOptions>,
-    ) -> Result<Tensor> {
+    pub fn full(shape: impl IntoShape, value: f64, options: impl Into<TensorOptions>) -> Result<Tensor> {
         let mut t = Tensor::empty(shape, options)?;
         t.fill(value)?;
         Ok(t)
     }
 
     /// A tensor holding a copy of `data`, with the dtype of `T`.
-    pub fn from_slice<T: Element>(
-        data: &[T],
-        shape: impl IntoShape,
-        device: Device,
-    ) -> Result<Tensor> {
+    pub fn from_slice<T: Element>(data: &[T], shape: impl IntoShape, device: Device) -> Result<Tensor> {
         let shape = shape.into_shape();
         let expected: usize = shape.iter().product();
         if expected != data.len() {
@@ -153,11 +145,7 @@ impl Tensor {
     }
 
     /// A tensor holding `data`, with the dtype of `T`.
-    pub fn from_vec<T: Element>(
-        data: Vec<T>,
-        shape: impl IntoShape,
-        device: Device,
-    ) -> Result<Tensor> {
+    pub fn from_vec<T: Element>(data: Vec<T>, shape: impl IntoShape, device: Device) -> Result<Tensor> {
         Tensor::from_slice(&data, shape, device)
     }
 
