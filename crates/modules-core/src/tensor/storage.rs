@@ -23,6 +23,34 @@ fn no_cuda(device: Device) -> Error {
     }
 }
 
+/// Writes `pattern` over `bytes` (a whole number of patterns), in parallel for large buffers.
+fn fill_host(bytes: &mut [u8], pattern: &[u8]) {
+    use rayon::prelude::*;
+    // Pieces of 1 MiB (a multiple of every pattern size): big enough to amortize a task.
+    const PIECE: usize = 1 << 20;
+    let one = |piece: &mut [u8]| match *pattern {
+        [x] => piece.fill(x),
+        [a, b] => fill_fixed(piece, [a, b]),
+        [a, b, c, d] => fill_fixed(piece, [a, b, c, d]),
+        [a, b, c, d, e, f, g, h] => fill_fixed(piece, [a, b, c, d, e, f, g, h]),
+        _ => piece
+            .chunks_exact_mut(pattern.len())
+            .for_each(|c| c.copy_from_slice(pattern)),
+    };
+    if bytes.len() >= 4 * PIECE {
+        bytes.par_chunks_mut(PIECE).for_each(one);
+    } else {
+        one(bytes);
+    }
+}
+
+/// A fixed-size pattern: the compiler turns this loop into wide stores.
+fn fill_fixed<const N: usize>(bytes: &mut [u8], pattern: [u8; N]) {
+    let (chunks, rest) = bytes.as_chunks_mut::<N>();
+    debug_assert!(rest.is_empty());
+    chunks.fill(pattern);
+}
+
 impl Storage {
     pub(crate) fn device(&self) -> Device {
         match self {
@@ -86,14 +114,7 @@ impl Storage {
         match self {
             Storage::Meta => Ok(()),
             Storage::Cpu(b) => {
-                let bytes = b.as_bytes_mut();
-                if pattern.iter().all(|&x| x == pattern[0]) {
-                    bytes.fill(pattern[0]);
-                } else {
-                    for chunk in bytes.chunks_exact_mut(pattern.len()) {
-                        chunk.copy_from_slice(pattern);
-                    }
-                }
+                fill_host(b.as_bytes_mut(), pattern);
                 Ok(())
             }
             #[cfg(feature = "cuda")]

@@ -132,3 +132,25 @@ fn cuda_without_a_driver_is_an_error() {
         }
     }
 }
+
+#[test]
+fn fill_writes_every_element_for_every_width_small_and_large() {
+    for n in [1usize, 7, 3 << 20] {
+        let mut t = Tensor::empty([n], DType::F16).unwrap();
+        t.fill(1.5).unwrap();
+        assert!(t
+            .as_slice::<f16>()
+            .unwrap()
+            .iter()
+            .all(|&x| x == f16::from_f32(1.5)));
+        let mut t = Tensor::empty([n], DType::F32).unwrap();
+        t.fill(0.5).unwrap();
+        assert!(t.as_slice::<f32>().unwrap().iter().all(|&x| x == 0.5));
+        let mut t = Tensor::empty([n], DType::I64).unwrap();
+        t.fill(-7.0).unwrap();
+        assert!(t.as_slice::<i64>().unwrap().iter().all(|&x| x == -7));
+        let mut t = Tensor::empty([n], DType::U8).unwrap();
+        t.fill(9.0).unwrap();
+        assert!(t.as_slice::<u8>().unwrap().iter().all(|&x| x == 9));
+    }
+}
