@@ -49,6 +49,10 @@ if [ $HAVE_CARGO = 1 ]; then
     step gpu-tests 120 cargo test --release -p modules-cuda --test gpu -- --nocapture --test-threads=1
     grep -E "skipped|ulp|alloc of|OOM" "$LOG/gpu-tests.log" | sed 's/^/# /'
     step core-cuda-tests 120 cargo test --release -p modules-core --lib cuda:: -- --nocapture
+    # Module-level: skip_init on cuda:0 for the standard modules and Llama-7B, reset on the
+    # device vs the CPU, round trips, ties, OOM (numbers printed).
+    step module-cuda-tests 120 cargo test --release --test cuda -- --nocapture --test-threads=1
+    grep -E "skipped|skip_init|largest|out of memory" "$LOG/module-cuda-tests.log" | sed 's/^/# /'
     step workspace-tests 240 cargo test --workspace --release
     step bench-device 120 cargo bench -p modules-cuda --bench device
     step bench-gpu 120 cargo bench --bench gpu
