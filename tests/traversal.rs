@@ -158,3 +158,35 @@ fn tuple_structs_boxed_children_and_renames() {
         "Holder(\n  (0): Custom(w=3)\n  (self): Linear(in_features=2, out_features=2, bias=True)\n)"
     );
 }
+
+/// Generic modules, where-clauses and `crate = ...` work like anything else.
+#[derive(Module)]
+#[module(crate = ::modules, name = "Wrapped")]
+struct Wrapper<T>
+where
+    T: Module,
+{
+    inner: T,
+    extra: Option<Parameter>,
+}
+
+#[test]
+fn generic_structs_and_crate_paths() {
+    let w = Wrapper {
+        inner: Linear::new(3, 2, Meta).unwrap(),
+        extra: Some(Parameter::new(Tensor::empty([4], Meta).unwrap())),
+    };
+    assert_eq!(
+        names(w.named_parameters()),
+        ["extra", "inner.weight", "inner.bias"]
+    );
+    assert_eq!(
+        w.to_string(),
+        "Wrapped(\n  (inner): Linear(in_features=3, out_features=2, bias=True)\n)"
+    );
+    let list: [Linear; 2] = [Linear::new(1, 1, Meta).unwrap(), Linear::new(1, 1, Meta).unwrap()];
+    assert_eq!(
+        names(list.named_parameters()),
+        ["0.weight", "0.bias", "1.weight", "1.bias"]
+    );
+}
