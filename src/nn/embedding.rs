@@ -36,7 +36,8 @@ pub struct Embedding {
     pub weight: Parameter,
 }
 
-fn padding_init(padding_idx: Option<usize>) -> init::Init {
+/// N(0, 1) with the padding row zeroed (Embedding and EmbeddingBag).
+pub(super) fn padding_init(padding_idx: Option<usize>) -> init::Init {
     match padding_idx {
         Some(p) => init::normal(0.0, 1.0).then(init::zero_index(p)),
         None => init::normal(0.0, 1.0),
@@ -44,14 +45,25 @@ fn padding_init(padding_idx: Option<usize>) -> init::Init {
 }
 
 fn resolve_padding_idx(padding_idx: Option<i64>, num_embeddings: usize) -> Result<Option<usize>, Error> {
+    resolve_padding_index(padding_idx, num_embeddings, "Embedding::new", "Padding_idx")
+}
+
+/// PyTorch's check (`-n <= padding_idx < n`, negative counts from the end); `spelled` is how
+/// the module's message capitalizes it (`Padding_idx` for Embedding, `padding_idx` for EmbeddingBag).
+pub(super) fn resolve_padding_index(
+    padding_idx: Option<i64>,
+    num_embeddings: usize,
+    function: &'static str,
+    spelled: &str,
+) -> Result<Option<usize>, Error> {
     let Some(p) = padding_idx else { return Ok(None) };
     let n = num_embeddings as i64;
     let resolved = if p < 0 { p + n } else { p };
     if !(0..n).contains(&resolved) {
         return Err(Error::InvalidArgument {
-            function: "Embedding::new",
+            function,
             message: format!(
-                "Padding_idx must be within num_embeddings: expected -{n} <= padding_idx < {n}, found {p}"
+                "{spelled} must be within num_embeddings: expected -{n} <= padding_idx < {n}, found {p}"
             ),
         });
     }

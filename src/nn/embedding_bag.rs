@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::embedding::{padding_init, resolve_padding_index};
 use super::repr::{py_bool, py_float, py_opt_float};
 use crate::prelude::*;
 
@@ -97,27 +98,9 @@ pub struct EmbeddingBag {
     pub weight: Parameter,
 }
 
-fn padding_init(padding_idx: Option<usize>) -> init::Init {
-    match padding_idx {
-        Some(p) => init::normal(0.0, 1.0).then(init::zero_index(p)),
-        None => init::normal(0.0, 1.0),
-    }
-}
-
-/// PyTorch's check (`-n <= padding_idx < n`) and its lower-case message.
+/// PyTorch's check, with EmbeddingBag's lower-case message.
 fn resolve_padding_idx(padding_idx: Option<i64>, num_embeddings: usize) -> Result<Option<usize>, Error> {
-    let Some(p) = padding_idx else { return Ok(None) };
-    let n = num_embeddings as i64;
-    let resolved = if p < 0 { p + n } else { p };
-    if !(0..n).contains(&resolved) {
-        return Err(Error::InvalidArgument {
-            function: "EmbeddingBag::new",
-            message: format!(
-                "padding_idx must be within num_embeddings: expected -{n} <= padding_idx < {n}, found {p}"
-            ),
-        });
-    }
-    Ok(Some(resolved as usize))
+    resolve_padding_index(padding_idx, num_embeddings, "EmbeddingBag::new", "padding_idx")
 }
 
 impl EmbeddingBag {

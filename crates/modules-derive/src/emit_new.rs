@@ -29,25 +29,15 @@ pub fn emit(
     let slots: Vec<Ident> = (0..decls.len()).map(|i| format_ident!("__A{}", i)).collect();
     let n = decls.len();
 
-    // One `Positional` impl per position: argument i, with the slots after it still free.
-    let positional = (0..n).map(|i| {
-        let ty = tys[i];
-        let free: Vec<&Ident> = slots
+    // The slot list with slot `i` replaced, and the builder value with slot `i` set to `value`.
+    let slots_with = |i: usize, replacement: TokenStream| -> Vec<TokenStream> {
+        slots
             .iter()
             .enumerate()
-            .filter(|(j, _)| *j != i)
-            .map(|(_, s)| s)
-            .collect();
-        let before: Vec<TokenStream> = slots
-            .iter()
-            .enumerate()
-            .map(|(j, s)| if j == i { quote!(#p::Unset) } else { quote!(#s) })
-            .collect();
-        let after: Vec<TokenStream> = slots
-            .iter()
-            .enumerate()
-            .map(|(j, s)| if j == i { quote!(#p::Set<#ty>) } else { quote!(#s) })
-            .collect();
+            .map(|(j, s)| if j == i { replacement.clone() } else { quote!(#s) })
+            .collect()
+    };
+    let builder_with_value = |i: usize| {
         let moves = names.iter().enumerate().map(|(j, nm)| {
             if j == i {
                 quote!(#nm: #p::Set(value))
@@ -55,13 +45,23 @@ pub fn emit(
                 quote!(#nm: self.#nm)
             }
         });
+        quote!(#builder_ty { __position: ::std::marker::PhantomData, #(#moves),* })
+    };
+
+    // One `Positional` impl per position: argument i, with the other slots free.
+    let positional = (0..n).map(|i| {
+        let ty = tys[i];
+        let free = slots.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, s)| s);
+        let before = slots_with(i, quote!(#p::Unset));
+        let after = slots_with(i, quote!(#p::Set<#ty>));
+        let value = builder_with_value(i);
         let next = i + 1;
         quote! {
             impl<#(#free),*> #p::Positional for #builder_ty<#p::Pos<#i>, #(#before),*> {
                 type Value = #ty;
                 type Next = #builder_ty<#p::Pos<#next>, #(#after),*>;
                 fn push(self, value: #ty) -> Self::Next {
-                    #builder_ty { __position: ::std::marker::PhantomData, #(#moves),* }
+                    #value
                 }
             }
         }
@@ -69,18 +69,8 @@ pub fn emit(
 
     let keyword_setters = (0..n).map(|i| {
         let (name, ty, slot) = (names[i], tys[i], &slots[i]);
-        let after: Vec<TokenStream> = slots
-            .iter()
-            .enumerate()
-            .map(|(j, s)| if j == i { quote!(#p::Set<#ty>) } else { quote!(#s) })
-            .collect();
-        let moves = names.iter().enumerate().map(|(j, nm)| {
-            if j == i {
-                quote!(#nm: #p::Set(value))
-            } else {
-                quote!(#nm: self.#nm)
-            }
-        });
+        let after = slots_with(i, quote!(#p::Set<#ty>));
+        let value = builder_with_value(i);
         let doc = format!("Sets `{name}`.");
         let unset = format_ident!("{}_unset", name);
         quote! {
@@ -89,7 +79,7 @@ pub fn emit(
             where
                 #slot: #names_mod::#unset,
             {
-                #builder_ty { __position: ::std::marker::PhantomData, #(#moves),* }
+                #value
             }
         }
     });
