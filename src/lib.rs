@@ -87,4 +87,5 @@ pub mod prelude {
         Tensor, TensorOptions,
     };
     pub use modules_core::skip_init as skip_init_fn;
+    pub use modules_core::IntoArg;
 }

@@ -108,7 +108,7 @@ fn build_initialized(name: &str) -> Box<dyn Module> {
     match name {
         "linear_5_1" => Box::new(Linear::new(5, 1, Cpu).unwrap()),
         "linear_64_32_nobias" => Box::new(modules::new!(Linear, 64, 32, bias = false).unwrap()),
-        "conv2d_3_8_3" => Box::new(Conv2d::new(3, 8, 3.into(), Cpu).unwrap()),
+        "conv2d_3_8_3" => Box::new(Conv2d::new(3, 8, 3, Cpu).unwrap()),
         "embedding_100_16_pad0" => {
             Box::new(modules::new!(Embedding, 100, 16, padding_idx = Some(0)).unwrap())
         }

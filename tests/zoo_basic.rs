@@ -106,7 +106,7 @@ fn conv_weights_and_biases_are_uniform_with_pytorch_bounds() {
     for seed in SEEDS {
         modules::manual_seed(seed);
         // fan_in = in/groups · ∏k for a convolution.
-        let c1 = Conv1d::new(8, 20000, 3.into(), Cpu).unwrap();
+        let c1 = Conv1d::new(8, 20000, 3, Cpu).unwrap();
         let bound = 1.0 / 24f64.sqrt();
         check_uniform(&values(&c1.weight), bound, "Conv1d.weight");
         check_uniform(&opt_values(&c1.bias), bound, "Conv1d.bias");
@@ -115,11 +115,11 @@ fn conv_weights_and_biases_are_uniform_with_pytorch_bounds() {
         assert_eq!(c2.weight.shape(), vec![128, 32, 3, 3]);
         check_uniform(&values(&c2.weight), 1.0 / 288f64.sqrt(), "Conv2d.weight");
 
-        let c3 = Conv3d::new(4, 64, [2, 3, 4].into(), Cpu).unwrap();
+        let c3 = Conv3d::new(4, 64, [2, 3, 4], Cpu).unwrap();
         check_uniform(&values(&c3.weight), 1.0 / 96f64.sqrt(), "Conv3d.weight");
 
         // fan_in = out/groups · ∏k for a transposed convolution (dim 1 of its weight).
-        let t1 = ConvTranspose1d::new(20000, 8, 3.into(), Cpu).unwrap();
+        let t1 = ConvTranspose1d::new(20000, 8, 3, Cpu).unwrap();
         assert_eq!(t1.weight.shape(), vec![20000, 8, 3]);
         check_uniform(&values(&t1.weight), bound, "ConvTranspose1d.weight");
         let t2 = modules::new!(ConvTranspose2d, 64, 256, 3.into(), groups = 2).unwrap();
@@ -129,7 +129,7 @@ fn conv_weights_and_biases_are_uniform_with_pytorch_bounds() {
             1.0 / 1152f64.sqrt(),
             "ConvTranspose2d.weight",
         );
-        let t3 = ConvTranspose3d::new(2, 20000, 1.into(), Cpu).unwrap();
+        let t3 = ConvTranspose3d::new(2, 20000, 1, Cpu).unwrap();
         check_uniform(
             &opt_values(&t3.bias),
             1.0 / 20000f64.sqrt(),
@@ -335,7 +335,7 @@ fn conv_errors_have_pytorch_messages() {
             2,
             2,
             3.into(),
-            stride = 2.into(),
+            stride = 2,
             padding = Padding::Same
         )),
         "padding='same' is not supported for strided convolutions"
@@ -446,7 +446,7 @@ fn skip_init_and_reset_equal_new() {
     );
     check(
         "Conv2d",
-        || Conv2d::new(3, 8, [3, 5].into(), Cpu).unwrap(),
+        || Conv2d::new(3, 8, [3, 5], Cpu).unwrap(),
         |d| skip_init!(Conv2d, 3, 8, [3, 5].into(), device = d).unwrap(),
     );
     check(
@@ -456,7 +456,7 @@ fn skip_init_and_reset_equal_new() {
     );
     check(
         "ConvTranspose1d",
-        || ConvTranspose1d::new(4, 6, 3.into(), Cpu).unwrap(),
+        || ConvTranspose1d::new(4, 6, 3, Cpu).unwrap(),
         |d| skip_init!(ConvTranspose1d, 4, 6, 3.into(), device = d).unwrap(),
     );
     check(
@@ -466,7 +466,7 @@ fn skip_init_and_reset_equal_new() {
     );
     check(
         "ConvTranspose3d",
-        || ConvTranspose3d::new(2, 3, 2.into(), Cpu).unwrap(),
+        || ConvTranspose3d::new(2, 3, 2, Cpu).unwrap(),
         |d| skip_init!(ConvTranspose3d, 2, 3, 2.into(), device = d).unwrap(),
     );
     check(
@@ -560,8 +560,8 @@ fn reprs_match_pytorch() {
             3,
             8,
             3.into(),
-            stride = 2.into(),
-            padding = 1.into(),
+            stride = 2,
+            padding = 1,
             bias = false,
             device = Meta
         )
@@ -574,8 +574,8 @@ fn reprs_match_pytorch() {
             4,
             4,
             [3, 5].into(),
-            padding = 1.into(),
-            dilation = 2.into(),
+            padding = 1,
+            dilation = 2,
             groups = 2,
             padding_mode = PaddingMode::Reflect,
             device = Meta
@@ -593,8 +593,8 @@ fn reprs_match_pytorch() {
             2,
             2,
             3.into(),
-            stride = 2.into(),
-            output_padding = 1.into(),
+            stride = 2,
+            output_padding = 1,
             device = Meta
         )
         .unwrap()),
@@ -641,8 +641,8 @@ fn reprs_match_pytorch() {
             2,
             4,
             [1, 2, 3].into(),
-            stride = [1, 2, 1].into(),
-            padding = [0, 1, 0].into(),
+            stride = [1, 2, 1],
+            padding = [0, 1, 0],
             bias = false,
             padding_mode = PaddingMode::Circular,
             device = Meta
@@ -668,12 +668,12 @@ fn reprs_match_pytorch() {
             4,
             6,
             3.into(),
-            stride = 2.into(),
-            padding = 1.into(),
-            output_padding = 1.into(),
+            stride = 2,
+            padding = 1,
+            output_padding = 1,
             groups = 2,
             bias = false,
-            dilation = 2.into(),
+            dilation = 2,
             device = Meta
         )
         .unwrap()),
@@ -754,7 +754,7 @@ fn zoo_modules_compose() {
     #[derive(Module)]
     #[module(new(c: usize))]
     struct Stem {
-        #[module(new(3, c, 3.into(), padding = 1.into(), bias = false))]
+        #[module(new(3, c, 3.into(), padding = 1, bias = false))]
         conv: Conv2d,
         #[module(new(c))]
         bn: BatchNorm2d,

@@ -1,13 +1,14 @@
 //! `nn.Conv1d/2d/3d` and `nn.ConvTranspose1d/2d/3d`, with their argument types [`Size`],
 //! [`Padding`] and [`PaddingMode`].
 //!
-//! Our argument grammar is strictly typed, so a size is written `3.into()` or `[3, 5].into()`
-//! (PyTorch's `3` or `(3, 5)`):
+//! Sizes are PyTorch's `3` or `(3, 5)`: written `3` or `[3, 5]` by keyword and in `new`
+//! (they convert through [`IntoArg`]), and `3.into()` / `[3, 5].into()` positionally in
+//! `skip_init!`/`new!`, whose positional arguments take exactly the declared type:
 //!
 //! ```
 //! use modules::prelude::*;
-//! let a = Conv2d::new(3, 8, 3.into(), Cpu)?;
-//! let b = skip_init!(Conv2d, 3, 8, [3, 5].into(), stride = 2.into(), device = Meta)?;
+//! let a = Conv2d::new(3, 8, 3, Cpu)?;
+//! let b = skip_init!(Conv2d, 3, 8, [3, 5].into(), stride = 2, device = Meta)?;
 //! assert_eq!(a.weight.shape(), vec![8, 3, 3, 3]);
 //! assert_eq!(b.to_string(), "Conv2d(3, 8, kernel_size=(3, 5), stride=(2, 2))");
 //! # Ok::<(), modules::Error>(())
@@ -17,10 +18,10 @@ use std::fmt;
 
 use super::repr::py_tuple;
 use crate::prelude::*;
+use crate::IntoArg;
 
 /// A per-dimension size of a convolution (kernel size, stride, dilation, output padding): one
-/// number for every dimension (`3.into()`, PyTorch's `3`) or one per dimension
-/// (`[3, 5].into()`, PyTorch's `(3, 5)`).
+/// number for every dimension (PyTorch's `3`) or one per dimension (PyTorch's `(3, 5)`).
 ///
 /// ```
 /// use modules::nn::Size;
@@ -42,7 +43,7 @@ impl<const N: usize> From<[usize; N]> for Size<N> {
     }
 }
 
-/// The padding of a convolution: explicit sizes (`1.into()`, `[1, 2].into()`) or PyTorch's
+/// The padding of a convolution: explicit sizes (`padding = 1`, `padding = [1, 2]`) or PyTorch's
 /// string forms `'same'` and `'valid'`.
 ///
 /// ```
@@ -77,6 +78,35 @@ impl<const N: usize> From<[usize; N]> for Padding<N> {
 impl<const N: usize> From<Size<N>> for Padding<N> {
     fn from(p: Size<N>) -> Self {
         Padding::Explicit(p.0)
+    }
+}
+
+/// Keywords and `new` take sizes as PyTorch does: `stride = 2`, `Conv2d::new(3, 8, 3, Cpu)`.
+#[diagnostic::do_not_recommend]
+impl<const N: usize> IntoArg<Size<N>> for usize {
+    fn into_arg(self) -> Size<N> {
+        self.into()
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<const N: usize> IntoArg<Size<N>> for [usize; N] {
+    fn into_arg(self) -> Size<N> {
+        self.into()
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<const N: usize> IntoArg<Padding<N>> for usize {
+    fn into_arg(self) -> Padding<N> {
+        self.into()
+    }
+}
+
+#[diagnostic::do_not_recommend]
+impl<const N: usize> IntoArg<Padding<N>> for [usize; N] {
+    fn into_arg(self) -> Padding<N> {
+        self.into()
     }
 }
 
@@ -408,7 +438,7 @@ conv_nd! {
     ///
     /// ```
     /// use modules::prelude::*;
-    /// let c = Conv1d::new(1, 2, 3.into(), Cpu)?;
+    /// let c = Conv1d::new(1, 2, 3, Cpu)?;
     /// assert_eq!(c.weight.shape(), vec![2, 1, 3]);
     /// assert_eq!(c.to_string(), "Conv1d(1, 2, kernel_size=(3,), stride=(1,))");
     /// # Ok::<(), modules::Error>(())
@@ -426,7 +456,7 @@ conv_nd! {
     /// assert_eq!(c.weight.shape(), vec![32, 4, 3, 5]);
     /// let bound = 1.0 / 60f32.sqrt();
     /// assert!(c.weight.tensor().as_slice::<f32>()?.iter().all(|w| w.abs() <= bound));
-    /// let s = skip_init!(Conv2d, 3, 8, 3.into(), stride = 2.into(), padding = 1.into(), bias = false)?;
+    /// let s = skip_init!(Conv2d, 3, 8, 3.into(), stride = 2, padding = 1, bias = false)?;
     /// assert_eq!(s.to_string(), "Conv2d(3, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=False)");
     /// # Ok::<(), modules::Error>(())
     /// ```
@@ -453,7 +483,7 @@ conv_transpose_nd! {
     ///
     /// ```
     /// use modules::prelude::*;
-    /// let c = modules::new!(ConvTranspose1d, 2, 2, 3.into(), stride = 2.into(), output_padding = 1.into())?;
+    /// let c = modules::new!(ConvTranspose1d, 2, 2, 3.into(), stride = 2, output_padding = 1)?;
     /// assert_eq!(c.to_string(), "ConvTranspose1d(2, 2, kernel_size=(3,), stride=(2,), output_padding=(1,))");
     /// # Ok::<(), modules::Error>(())
     /// ```

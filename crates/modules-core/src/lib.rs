@@ -25,5 +25,5 @@ mod construct;
 
 #[doc(hidden)]
 pub use construct::__private;
-pub use construct::{skip_init, SupportsDevice};
+pub use construct::{skip_init, IntoArg, SupportsDevice};
 pub use rng::manual_seed;

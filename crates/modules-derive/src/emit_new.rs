@@ -75,10 +75,11 @@ pub fn emit(
         let unset = format_ident!("{}_unset", name);
         quote! {
             #[doc = #doc]
-            pub fn #name(self, value: #ty) -> #builder_ty<__P, #(#after),*>
+            pub fn #name<__V: #krate::IntoArg<#ty>>(self, value: __V) -> #builder_ty<__P, #(#after),*>
             where
                 #slot: #names_mod::#unset,
             {
+                let value: #ty = #krate::IntoArg::into_arg(value);
                 #value
             }
         }
@@ -202,7 +203,7 @@ pub fn emit(
             #[doc = #new_doc]
             #[allow(clippy::new_ret_no_self, clippy::too_many_arguments)]
             pub fn new(
-                #(#req_names: #req_tys,)*
+                #(#req_names: impl #krate::IntoArg<#req_tys>,)*
                 options: impl ::std::convert::Into<#krate::TensorOptions>,
             ) -> #krate::Result<Self> {
                 let args = Self::args()#(.#req_names(#req_names))*.finish();
