@@ -279,10 +279,18 @@ impl Tensor {
 
     /// A copy on `device`. From meta this is an error with PyTorch's hint to use `to_empty`.
     pub fn to(&self, device: Device) -> Result<Tensor> {
+        let mut storage = self.storage.copy_to(device)?;
+        if self.dtype == DType::Bool {
+            // Device memory may hold any byte (an uninitialized `to_empty` allocation); on the
+            // host every bool byte must be 0 or 1 before safe code can read it as `bool`.
+            if let Storage::Cpu(b) = &mut storage {
+                b.as_bytes_mut().iter_mut().for_each(|x| *x = (*x != 0) as u8);
+            }
+        }
         Ok(Tensor {
             shape: self.shape.clone(),
             dtype: self.dtype,
-            storage: self.storage.copy_to(device)?,
+            storage,
         })
     }
 
