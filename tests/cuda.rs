@@ -175,3 +175,34 @@ fn out_of_memory_is_an_error_and_the_device_stays_usable() {
     let ok = Tensor::ones([1024], Cuda(0)).unwrap();
     assert_eq!(ok.to_vec::<f32>().unwrap(), vec![1.0; 1024]);
 }
+
+#[test]
+fn host_computed_inits_on_cuda_match_the_cpu() {
+    if !gpu("host_computed_inits_on_cuda_match_the_cpu") {
+        return;
+    }
+    let _turn = generator_lock();
+    type InitFn = fn(&mut Tensor) -> Result<(), Error>;
+    let cases: [(&str, [usize; 3], InitFn); 4] = [
+        ("orthogonal_", [12, 4, 2], |t| init::orthogonal_(t, 1.0, None)),
+        ("dirac_", [4, 2, 3], |t| init::dirac_(t, 2)),
+        ("zero_index", [6, 5, 1], |t| {
+            init::normal(0.0, 1.0).then(init::zero_index(2)).apply(t)
+        }),
+        ("xavier_uniform_", [8, 6, 1], |t| {
+            init::xavier_uniform_(t, 1.0, None)
+        }),
+    ];
+    for (name, shape, f) in cases {
+        modules::manual_seed(5);
+        let mut cpu = Tensor::empty(shape, Cpu).unwrap();
+        f(&mut cpu).unwrap();
+        modules::manual_seed(5);
+        let mut dev = Tensor::empty(shape, Cuda(0)).unwrap();
+        f(&mut dev).unwrap();
+        let (a, b) = (cpu.to_f64_vec().unwrap(), dev.to_f64_vec().unwrap());
+        let worst = a.iter().zip(&b).map(|(x, y)| (x - y).abs()).fold(0.0, f64::max);
+        println!("{name} on cuda:0 vs cpu: largest difference {worst:e}");
+        assert!(worst <= 1e-5, "{name}: {worst}");
+    }
+}

@@ -52,6 +52,11 @@ impl CudaStorage {
         self.0.fill_pattern(pattern).map_err(|e| self.err(e))
     }
 
+    pub(crate) fn copy_from_host(&mut self, bytes: &[u8]) -> Result<()> {
+        let device = Device::Cuda(self.ordinal());
+        self.0.copy_from_host(bytes).map_err(|e| map_err(device, e))
+    }
+
     pub(crate) fn copy_to_host(&self, out: &mut [u8]) -> Result<()> {
         self.0.copy_to_host(out).map_err(|e| self.err(e))
     }

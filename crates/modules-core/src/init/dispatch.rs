@@ -41,17 +41,19 @@ pub(crate) fn fill_random(t: &mut Tensor, fill: RandomFill, generator: Option<&m
     Ok(())
 }
 
-/// Rejects devices other than the CPU and meta for the inits computed on the host.
-pub(crate) fn host_only(t: &Tensor, function: &'static str) -> Result<()> {
+/// Runs an init computed on the host: in place on the CPU, nothing on meta, and on a GPU
+/// through a host copy that is written back. These are the structural inits (eye, dirac,
+/// orthogonal, sparse, a zeroed padding row), small next to the random fills, which run as
+/// kernels.
+pub(crate) fn on_host(t: &mut Tensor, f: impl FnOnce(&mut Tensor) -> Result<()>) -> Result<()> {
     match t.device() {
-        device @ Device::Cuda(_) => {
-            let _ = function;
-            Err(Error::UnsupportedDevice {
-                device,
-                reason: "on-device init lands with the CUDA backend",
-            })
+        Device::Meta => Ok(()),
+        Device::Cpu => f(t),
+        Device::Cuda(_) => {
+            let mut host = t.to(Device::Cpu)?;
+            f(&mut host)?;
+            t.overwrite_from_host(&host)
         }
-        _ => Ok(()),
     }
 }
 

@@ -1,6 +1,6 @@
 //! `orthogonal_`: a (semi-)orthogonal matrix from the QR decomposition of a normal draw.
 
-use super::dispatch::{fill_random, host_only, write_f64};
+use super::dispatch::{fill_random, on_host, write_f64};
 use crate::rng::{Generator, RandomFill};
 use crate::{Device, Error, Result, Tensor};
 
@@ -23,25 +23,26 @@ pub fn orthogonal_(t: &mut Tensor, gain: f64, generator: Option<&mut Generator>)
             message: "Only tensors with 2 or more dimensions are supported".into(),
         });
     }
-    host_only(t, "orthogonal_")?;
-    if t.numel() == 0 || t.device().is_meta() {
+    if t.numel() == 0 {
         return Ok(());
     }
-    let rows = t.shape()[0];
-    let cols = t.numel() / rows;
-    let mut flat = Tensor::empty([rows, cols], (Device::Cpu, t.dtype()))?;
-    fill_random(&mut flat, RandomFill::Normal { mean: 0.0, std: 1.0 }, generator)?;
-    let a = flat.to_f64_vec()?;
-    // QR needs a tall matrix: factor the transpose of a wide one.
-    let (m, n, tall) = if rows < cols {
-        (cols, rows, transpose(&a, rows, cols))
-    } else {
-        (rows, cols, a)
-    };
-    let q = q_with_positive_r(tall, m, n);
-    let q = if rows < cols { transpose(&q, m, n) } else { q };
-    let scaled: Vec<f64> = q.iter().map(|x| x * gain).collect();
-    write_f64(t, &scaled, "orthogonal_")
+    on_host(t, |t| {
+        let rows = t.shape()[0];
+        let cols = t.numel() / rows;
+        let mut flat = Tensor::empty([rows, cols], (Device::Cpu, t.dtype()))?;
+        fill_random(&mut flat, RandomFill::Normal { mean: 0.0, std: 1.0 }, generator)?;
+        let a = flat.to_f64_vec()?;
+        // QR needs a tall matrix: factor the transpose of a wide one.
+        let (m, n, tall) = if rows < cols {
+            (cols, rows, transpose(&a, rows, cols))
+        } else {
+            (rows, cols, a)
+        };
+        let q = q_with_positive_r(tall, m, n);
+        let q = if rows < cols { transpose(&q, m, n) } else { q };
+        let scaled: Vec<f64> = q.iter().map(|x| x * gain).collect();
+        write_f64(t, &scaled, "orthogonal_")
+    })
 }
 
 fn transpose(a: &[f64], rows: usize, cols: usize) -> Vec<f64> {

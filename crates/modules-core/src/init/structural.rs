@@ -1,6 +1,6 @@
 //! The deterministic inits: constants, identity matrices, Dirac kernels and zeroed rows.
 
-use super::dispatch::{host_only, set_ones};
+use super::dispatch::{on_host, set_ones};
 use crate::{Error, Result, Tensor};
 
 /// Fills `t` with `val` (`torch.nn.init.constant_`); a no-op on meta.
@@ -54,13 +54,11 @@ pub fn eye_(t: &mut Tensor) -> Result<()> {
             message: "Only tensors with 2 dimensions are supported".into(),
         });
     };
-    host_only(t, "eye_")?;
-    if t.device().is_meta() {
-        return Ok(());
-    }
-    t.fill(0.0)?;
-    let diagonal: Vec<usize> = (0..rows.min(cols)).map(|i| i * cols + i).collect();
-    set_ones(t, &diagonal)
+    on_host(t, |t| {
+        t.fill(0.0)?;
+        let diagonal: Vec<usize> = (0..rows.min(cols)).map(|i| i * cols + i).collect();
+        set_ones(t, &diagonal)
+    })
 }
 
 /// The Dirac delta of a convolution: the identity on the first `min(out/groups, in)` channels of
@@ -86,26 +84,24 @@ pub fn dirac_(t: &mut Tensor, groups: usize) -> Result<()> {
             message: "dim 0 must be divisible by groups".into(),
         });
     }
-    host_only(t, "dirac_")?;
-    if t.device().is_meta() {
-        return Ok(());
-    }
-    t.fill(0.0)?;
-    let out_per_group = shape[0] / groups;
-    let min_dim = out_per_group.min(shape[1]);
-    // Row-major strides; the centre of every spatial dimension is size // 2.
-    let mut strides = vec![1usize; shape.len()];
-    for d in (0..shape.len() - 1).rev() {
-        strides[d] = strides[d + 1] * shape[d + 1];
-    }
-    let centre: usize = (2..shape.len()).map(|d| shape[d] / 2 * strides[d]).sum();
-    let mut ones = Vec::with_capacity(groups * min_dim);
-    for g in 0..groups {
-        for d in 0..min_dim {
-            ones.push((g * out_per_group + d) * strides[0] + d * strides[1] + centre);
+    on_host(t, |t| {
+        t.fill(0.0)?;
+        let out_per_group = shape[0] / groups;
+        let min_dim = out_per_group.min(shape[1]);
+        // Row-major strides; the centre of every spatial dimension is size // 2.
+        let mut strides = vec![1usize; shape.len()];
+        for d in (0..shape.len() - 1).rev() {
+            strides[d] = strides[d + 1] * shape[d + 1];
         }
-    }
-    set_ones(t, &ones)
+        let centre: usize = (2..shape.len()).map(|d| shape[d] / 2 * strides[d]).sum();
+        let mut ones = Vec::with_capacity(groups * min_dim);
+        for g in 0..groups {
+            for d in 0..min_dim {
+                ones.push((g * out_per_group + d) * strides[0] + d * strides[1] + centre);
+            }
+        }
+        set_ones(t, &ones)
+    })
 }
 
 /// Zeroes row `index` along dim 0 (Embedding's `padding_idx`).
@@ -117,11 +113,9 @@ pub(crate) fn zero_index_(t: &mut Tensor, index: usize) -> Result<()> {
             message: format!("index {index} is out of range for dim 0 of size {rows}"),
         });
     }
-    host_only(t, "zero_index")?;
-    if t.device().is_meta() {
-        return Ok(());
-    }
-    let row_bytes = t.size_in_bytes() / rows;
-    t.as_bytes_mut()?[index * row_bytes..(index + 1) * row_bytes].fill(0);
-    Ok(())
+    on_host(t, |t| {
+        let row_bytes = t.size_in_bytes() / rows;
+        t.as_bytes_mut()?[index * row_bytes..(index + 1) * row_bytes].fill(0);
+        Ok(())
+    })
 }

@@ -184,6 +184,7 @@ impl Tensor {
         self.numel() * self.dtype.size_in_bytes()
     }
 
+    #[cfg(feature = "cuda")]
     pub(crate) fn storage_mut(&mut self) -> &mut Storage {
         &mut self.storage
     }
@@ -292,6 +293,19 @@ impl Tensor {
             dtype: self.dtype,
             storage,
         })
+    }
+
+    /// Overwrites the data with that of a CPU tensor of the same shape and dtype, in place (the
+    /// storage, and so every tie, is kept).
+    pub(crate) fn overwrite_from_host(&mut self, src: &Tensor) -> Result<()> {
+        if src.shape() != self.shape() || src.dtype != self.dtype {
+            return Err(Error::ShapeMismatch {
+                name: "overwrite_from_host".into(),
+                expected: self.shape.to_vec(),
+                found: src.shape.to_vec(),
+            });
+        }
+        self.storage.write_host_bytes(src.as_bytes()?)
     }
 
     /// A copy of the data on the same device.

@@ -122,6 +122,19 @@ impl Storage {
         }
     }
 
+    /// Overwrites the bytes (same length) from host memory. A no-op on meta.
+    pub(crate) fn write_host_bytes(&mut self, bytes: &[u8]) -> Result<()> {
+        match self {
+            Storage::Meta => Ok(()),
+            Storage::Cpu(b) => {
+                b.as_bytes_mut().copy_from_slice(bytes);
+                Ok(())
+            }
+            #[cfg(feature = "cuda")]
+            Storage::Cuda(c) => c.copy_from_host(bytes),
+        }
+    }
+
     /// A copy of the bytes on `device`. Meta has no bytes to copy.
     pub(crate) fn copy_to(&self, device: Device) -> Result<Storage> {
         match (self, device) {
