@@ -2,6 +2,7 @@
 //! `nn.TransformerDecoder`, with PyTorch's child names, order and print format.
 
 use crate::prelude::*;
+use crate::ResetPass;
 
 /// The feed-forward activation of a transformer layer. PyTorch stores a function here (not a
 /// module), so it is not a child and does not appear in the repr.
@@ -198,14 +199,23 @@ where
 }
 
 /// Re-runs the first layer's inits and copies its values into the others.
-fn reset_identical<M: Module>(layers: &mut [M]) -> Result<(), Error> {
-    if let Some((first, rest)) = layers.split_first_mut() {
-        first.reset_parameters()?;
+/// A stack's part of a reset pass, as construction does it: the first layer's declared inits
+/// run again and its values are copied into the others; then the final norm, if any.
+fn reset_identical<M: Module>(
+    layers: &[M],
+    norm: Option<&LayerNorm>,
+    pass: &mut ResetPass,
+) -> Result<(), Error> {
+    if let Some((first, rest)) = layers.split_first() {
+        first.reset_in_pass(pass)?;
         for layer in rest {
             modules::copy_values(first, layer)?;
         }
     }
-    Ok(())
+    match norm {
+        Some(n) => n.reset_in_pass(pass),
+        None => Ok(()),
+    }
 }
 
 /// A stack of encoder layers (`nn.TransformerEncoder`): `layers` (a `ModuleList`) and an
@@ -215,11 +225,11 @@ fn reset_identical<M: Module>(layers: &mut [M]) -> Result<(), Error> {
 /// layer): the first layer is built and initialized, the others are allocated and given its
 /// values ([`copy_values`](modules::copy_values)), which also costs no random draws.
 ///
-/// Unlike PyTorch, it takes a device (so `skip_init!` works). After `skip_init!`, the
-/// trait's `reset_parameters()` re-runs every declared init *per layer*, so the layers then
-/// differ (PyTorch has no reset here; calling `reset_parameters` on each of its submodules
-/// makes them differ too). [`TransformerEncoder::reset_parameters_identical`] resets the first
-/// layer and copies it into the others: `skip_init!` + that equals `new` for one seed.
+/// Unlike PyTorch, it takes a device (so `skip_init!` works), and `reset_parameters()` (also
+/// from any parent module) re-initializes as construction does: the first layer's inits run
+/// again and it is copied into the others, so `skip_init!` + `reset_parameters()` equals `new`
+/// for one seed and the layers stay identical. (PyTorch has no reset here; calling
+/// `reset_parameters` on each of its submodules makes the layers differ.)
 ///
 /// ```
 /// use modules::prelude::*;
@@ -233,7 +243,8 @@ fn reset_identical<M: Module>(layers: &mut [M]) -> Result<(), Error> {
 #[derive(Module)]
 #[module(
     new(encoder_layer: TransformerEncoderLayerArgs, num_layers: usize, norm: Option<LayerNormArgs> = None),
-    extra_repr = Self::repr
+    extra_repr = Self::repr,
+    reset = Self::reset_in_order
 )]
 pub struct TransformerEncoder {
     /// Number of layers.
@@ -252,19 +263,14 @@ impl TransformerEncoder {
         String::new()
     }
 
-    /// Re-initializes like construction does: the first layer's declared inits run again and
-    /// its values are copied into the other layers (then the norm, if any, is reset).
-    pub fn reset_parameters_identical(&mut self) -> Result<(), Error> {
-        reset_identical(&mut self.layers)?;
-        if let Some(n) = &mut self.norm {
-            n.reset_parameters()?;
-        }
-        Ok(())
+    fn reset_in_order(&self, pass: &mut ResetPass) -> Result<(), Error> {
+        reset_identical(&self.layers, self.norm.as_ref(), pass)
     }
 }
 
 /// A stack of decoder layers (`nn.TransformerDecoder`): `layers` and an optional `norm`.
-/// All layers start bit-identical, as for [`TransformerEncoder`] (same reset rules).
+/// All layers start bit-identical and stay so through `reset_parameters`, as for
+/// [`TransformerEncoder`].
 ///
 /// ```
 /// use modules::prelude::*;
@@ -278,7 +284,8 @@ impl TransformerEncoder {
 #[derive(Module)]
 #[module(
     new(decoder_layer: TransformerDecoderLayerArgs, num_layers: usize, norm: Option<LayerNormArgs> = None),
-    extra_repr = Self::repr
+    extra_repr = Self::repr,
+    reset = Self::reset_in_order
 )]
 pub struct TransformerDecoder {
     /// Number of layers.
@@ -297,12 +304,7 @@ impl TransformerDecoder {
         String::new()
     }
 
-    /// Re-initializes like construction does (see [`TransformerEncoder::reset_parameters_identical`]).
-    pub fn reset_parameters_identical(&mut self) -> Result<(), Error> {
-        reset_identical(&mut self.layers)?;
-        if let Some(n) = &mut self.norm {
-            n.reset_parameters()?;
-        }
-        Ok(())
+    fn reset_in_order(&self, pass: &mut ResetPass) -> Result<(), Error> {
+        reset_identical(&self.layers, self.norm.as_ref(), pass)
     }
 }

@@ -19,7 +19,7 @@ pub use tensor::{Element, Tensor, TensorOptions};
 pub mod module;
 mod param;
 
-pub use module::{copy_values, module_repr, Module, Part, StateDict, Visitor};
+pub use module::{copy_values, module_repr, Module, Part, ResetPass, StateDict, Visitor};
 pub use param::{Buffer, Initializer, Parameter, SharedTensor};
 mod construct;
 

@@ -60,6 +60,7 @@ pub struct StructAttrs {
     pub new: Option<(Span, Vec<ArgDecl>)>,
     pub name: Option<LitStr>,
     pub extra_repr: Option<Expr>,
+    pub reset: Option<Expr>,
 }
 
 /// How a field is built by the generated constructor.
@@ -131,6 +132,8 @@ pub fn parse_struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Stru
                 out.name = Some(meta.value()?.parse()?);
             } else if is(&meta, "extra_repr") {
                 out.extra_repr = Some(meta.value()?.parse()?);
+            } else if is(&meta, "reset") {
+                out.reset = Some(meta.value()?.parse()?);
             } else if is(&meta, "new") {
                 let content;
                 syn::parenthesized!(content in meta.input);
@@ -139,7 +142,7 @@ pub fn parse_struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Stru
             } else {
                 return Err(meta.error(format!(
                     "unknown module attribute `{}`; on a struct, expected one of: \
-                     `new(arg: Type, ...)`, `crate = path`, `name = \"...\"`, `extra_repr = path`",
+                     `new(arg: Type, ...)`, `crate = path`, `name = \"...\"`, `extra_repr = path`, `reset = path`",
                     key_name(&meta.path)
                 )));
             }

@@ -47,6 +47,14 @@ pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &
         }
     };
 
+    let reset = attrs.reset.as_ref().map(|path| {
+        quote! {
+            fn reset_in_pass(&self, pass: &mut #krate::ResetPass) -> #krate::Result<()> {
+                #path(self, pass)
+            }
+        }
+    });
+
     quote! {
         #[automatically_derived]
         #[diagnostic::do_not_recommend]
@@ -62,6 +70,8 @@ pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &
             fn extra_repr(&self) -> ::std::string::String {
                 #extra_repr
             }
+
+            #reset
         }
 
         #[automatically_derived]

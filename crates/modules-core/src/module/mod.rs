@@ -8,7 +8,7 @@ mod traverse;
 pub use copy::copy_values;
 pub use parts::Part;
 pub use repr::module_repr;
-pub use traverse::StateDict;
+pub use traverse::{ResetPass, StateDict};
 
 use crate::{Buffer, DType, Device, Parameter, Result};
 
@@ -127,7 +127,15 @@ pub trait Module {
     /// Runs every declared initialization again, in construction order, so that a module
     /// built with `skip_init!` and then reset equals one built with `new` from the same seed.
     fn reset_parameters(&mut self) -> Result<()> {
-        traverse::reset_parameters(self)
+        self.reset_in_pass(&mut ResetPass::default())
+    }
+
+    /// This module's part of a `reset_parameters` pass. The default runs the declared inits of
+    /// its own parameters and buffers and its children's passes, in declaration order; a
+    /// module whose construction is more than its declarations (layers copied from one
+    /// another) overrides it — with the derive, `#[module(reset = path)]`.
+    fn reset_in_pass(&self, pass: &mut ResetPass) -> Result<()> {
+        traverse::reset_members(self, pass)
     }
 }
 
@@ -143,5 +151,8 @@ impl<M: Module + ?Sized> Module for Box<M> {
     }
     fn groups_repeated_children(&self) -> bool {
         (**self).groups_repeated_children()
+    }
+    fn reset_in_pass(&self, pass: &mut ResetPass) -> Result<()> {
+        (**self).reset_in_pass(pass)
     }
 }

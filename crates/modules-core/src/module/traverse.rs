@@ -290,15 +290,31 @@ pub(super) fn to_dtype<M: Module + ?Sized>(m: &M, dtype: DType) -> Result<()> {
     Ok(())
 }
 
-/// Declaration order, children in place: the order a derived constructor initializes in.
-pub(super) fn reset_parameters<M: Module + ?Sized>(m: &M) -> Result<()> {
-    struct Reset<'s> {
-        seen: &'s mut IdSet,
+/// One `reset_parameters` pass over a tree: remembers the slots already reset, so a tied
+/// tensor is initialized once, as it was constructed once.
+#[derive(Default)]
+pub struct ResetPass {
+    seen: IdSet,
+}
+
+impl ResetPass {
+    /// Whether this is the slot's first visit in the pass (and records it).
+    pub fn first_visit(&mut self, s: &SharedTensor) -> bool {
+        self.seen.insert(s.slot_id())
+    }
+}
+
+/// A module's own members in declaration order, children in place through their own
+/// [`Module::reset_in_pass`] (so a module that overrides it is honoured inside any parent):
+/// the order a derived constructor initializes in.
+pub(super) fn reset_members<M: Module + ?Sized>(m: &M, pass: &mut ResetPass) -> Result<()> {
+    struct Reset<'p> {
+        pass: &'p mut ResetPass,
         result: Result<()>,
     }
     impl Reset<'_> {
         fn slot(&mut self, s: &SharedTensor) {
-            if self.result.is_ok() && self.seen.insert(s.slot_id()) {
+            if self.result.is_ok() && self.pass.first_visit(s) {
                 self.result = s.reinitialize().map(|_| ());
             }
         }
@@ -312,15 +328,11 @@ pub(super) fn reset_parameters<M: Module + ?Sized>(m: &M) -> Result<()> {
         }
         fn module(&mut self, _: &str, child: &'a dyn Module) {
             if self.result.is_ok() {
-                child.visit(self)
+                self.result = child.reset_in_pass(self.pass);
             }
         }
     }
-    let mut seen = IdSet::default();
-    let mut r = Reset {
-        seen: &mut seen,
-        result: Ok(()),
-    };
+    let mut r = Reset { pass, result: Ok(()) };
     m.visit(&mut r);
     r.result
 }
