@@ -42,6 +42,8 @@
 //! # Ok::<(), modules::Error>(())
 //! ```
 
+#![warn(missing_docs)]
+
 // Generated code names this crate `::modules`, also from inside it.
 extern crate self as modules;
 

@@ -3,6 +3,8 @@
 //!
 //! Users depend on the facade crate `modules`, which re-exports all of this with the derive.
 
+#![warn(missing_docs)]
+
 #[cfg(feature = "cuda")]
 mod cuda;
 mod device;

@@ -5,6 +5,8 @@
 //! code names the runtime by absolute path (`::modules`), overridable with
 //! `#[module(crate = path)]`. Use these macros through the `modules` crate.
 
+#![warn(missing_docs)]
+
 mod args;
 mod attr;
 mod emit_module;

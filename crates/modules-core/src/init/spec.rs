@@ -20,41 +20,89 @@ use crate::{Result, Tensor};
 #[derive(Clone, Debug, PartialEq)]
 pub enum Init {
     /// `uniform_(a, b)`.
-    Uniform { a: f64, b: f64 },
+    Uniform {
+        /// Lower bound.
+        a: f64,
+        /// Upper bound.
+        b: f64,
+    },
     /// `normal_(mean, std)`.
-    Normal { mean: f64, std: f64 },
+    Normal {
+        /// Mean.
+        mean: f64,
+        /// Standard deviation.
+        std: f64,
+    },
     /// `trunc_normal_(mean, std, a, b)`.
-    TruncNormal { mean: f64, std: f64, a: f64, b: f64 },
+    TruncNormal {
+        /// Mean of the untruncated normal.
+        mean: f64,
+        /// Its standard deviation.
+        std: f64,
+        /// Lower bound (absolute).
+        a: f64,
+        /// Upper bound (absolute).
+        b: f64,
+    },
     /// `constant_(value)` (also `ones_`, `zeros_`).
     Constant(f64),
     /// `eye_`.
     Eye,
     /// `dirac_(groups)`.
-    Dirac { groups: usize },
+    Dirac {
+        /// Groups of output channels.
+        groups: usize,
+    },
     /// `xavier_uniform_(gain)`.
-    XavierUniform { gain: f64 },
+    XavierUniform {
+        /// Scale factor.
+        gain: f64,
+    },
     /// `xavier_normal_(gain)`.
-    XavierNormal { gain: f64 },
+    XavierNormal {
+        /// Scale factor.
+        gain: f64,
+    },
     /// `kaiming_uniform_(a, mode, nonlinearity)`.
     KaimingUniform {
+        /// Negative slope of the rectifier (for leaky_relu).
         a: f64,
+        /// Which fan scales the bound.
         mode: FanMode,
+        /// The nonlinearity the gain is computed for.
         nonlinearity: Nonlinearity,
     },
     /// `kaiming_normal_(a, mode, nonlinearity)`.
     KaimingNormal {
+        /// Negative slope of the rectifier (for leaky_relu).
         a: f64,
+        /// Which fan scales the std.
         mode: FanMode,
+        /// The nonlinearity the gain is computed for.
         nonlinearity: Nonlinearity,
     },
     /// `orthogonal_(gain)`.
-    Orthogonal { gain: f64 },
+    Orthogonal {
+        /// Scale factor.
+        gain: f64,
+    },
     /// `sparse_(sparsity, std)`.
-    Sparse { sparsity: f64, std: f64 },
+    Sparse {
+        /// Fraction of each column set to zero.
+        sparsity: f64,
+        /// Standard deviation of the non-zero values.
+        std: f64,
+    },
     /// U(±1/√fan_in), bound 0 when `fan_in` is 0 (the bias of Linear and Conv).
-    UniformFanIn { fan_in: usize },
+    UniformFanIn {
+        /// The fan-in.
+        fan_in: usize,
+    },
     /// Zero row `index` along dim 0 (Embedding's `padding_idx`).
-    ZeroIndex { index: usize },
+    ZeroIndex {
+        /// The row.
+        index: usize,
+    },
     /// Several inits, in order.
     Sequence(Vec<Init>),
 }
