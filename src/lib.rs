@@ -82,6 +82,7 @@ pub use modules_derive::new;
 
 /// What a module file needs: `use modules::prelude::*;`.
 pub mod prelude {
+    pub use crate::checkpoint::{Checkpoint, LoadOptions, LoadReport};
     pub use crate::init;
     pub use crate::nn::*;
     pub use crate::{

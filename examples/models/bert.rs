@@ -26,6 +26,32 @@ impl BertConfig {
             eps: 1e-12,
         }
     }
+
+    /// A few-kilobyte model of the same structure, for tests.
+    pub fn tiny() -> Self {
+        BertConfig {
+            vocab_size: 50,
+            hidden: 8,
+            n_layers: 2,
+            intermediate: 16,
+            max_positions: 12,
+            type_vocab_size: 2,
+            eps: 1e-12,
+        }
+    }
+}
+
+/// `torch.arange(max_positions).expand((1, -1))`, which Hugging Face BERT checkpoints carry
+/// as the persistent buffer `embeddings.position_ids`.
+#[derive(Debug)]
+pub struct PositionIds;
+
+impl modules::Initializer for PositionIds {
+    fn initialize(&self, t: &mut Tensor) -> Result<(), Error> {
+        let ids: Vec<i64> = (0..t.numel() as i64).collect();
+        *t = Tensor::from_slice(&ids, t.shape(), t.device())?;
+        Ok(())
+    }
 }
 
 #[derive(Module)]
@@ -39,6 +65,8 @@ pub struct BertEmbeddings {
     pub token_type_embeddings: Embedding,
     #[module(new(vec![cfg.hidden], eps = cfg.eps), rename = "LayerNorm")]
     pub layer_norm: LayerNorm,
+    #[module(buffer = [1, cfg.max_positions], init = PositionIds, dtype = I64)]
+    pub position_ids: Buffer,
 }
 
 #[derive(Module)]

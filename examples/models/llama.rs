@@ -29,6 +29,19 @@ impl LlamaConfig {
         }
     }
 
+    /// A few-kilobyte model of the same structure, for tests.
+    pub fn tiny() -> Self {
+        LlamaConfig {
+            vocab_size: 64,
+            dim: 16,
+            n_layers: 2,
+            n_heads: 4,
+            n_kv_heads: 2,
+            ffn_dim: 24,
+            norm_eps: 1e-5,
+        }
+    }
+
     /// TinyLlama 1.1B.
     pub fn tinyllama_1_1b() -> Self {
         LlamaConfig {

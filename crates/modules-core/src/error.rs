@@ -151,6 +151,36 @@ pub enum Error {
         message: String,
     },
 
+    /// A checkpoint whose keys, shapes or dtypes do not fit the module, in PyTorch's wording:
+    /// `Error(s) in loading state_dict for Llama:` then one tab-indented line per problem.
+    #[error("Error(s) in loading state_dict for {module}:\n\t{}", errors.join("\n\t"))]
+    LoadStateDict {
+        /// The module's type name.
+        module: String,
+        /// Missing keys, unexpected keys, then each size or dtype mismatch and tie conflict.
+        errors: Vec<String>,
+    },
+
+    /// A malformed checkpoint file (truncated, bad header, bad offsets, unknown dtype, ...).
+    #[error("{}: {}{message}", file.display(), tensor.as_ref().map(|t| format!("tensor {t:?}: ")).unwrap_or_default())]
+    BadCheckpoint {
+        /// The file.
+        file: std::path::PathBuf,
+        /// The tensor, where the problem is one tensor's.
+        tensor: Option<String>,
+        /// What was expected and what was found.
+        message: String,
+    },
+
+    /// Reading or writing a file failed.
+    #[error("{}: {source}", path.display())]
+    Io {
+        /// The file.
+        path: std::path::PathBuf,
+        /// The operating system's error.
+        source: std::io::Error,
+    },
+
     /// A device this build does not support (e.g. CUDA without the `cuda` feature).
     #[error("{device} is not supported by this build: {reason}")]
     UnsupportedDevice {

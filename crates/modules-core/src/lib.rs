@@ -5,6 +5,7 @@
 
 #![warn(missing_docs)]
 
+pub mod checkpoint;
 #[cfg(feature = "cuda")]
 mod cuda;
 mod device;

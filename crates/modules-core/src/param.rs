@@ -34,6 +34,8 @@ impl Initializer for NoInit {
 struct Slot<I: ?Sized + Initializer> {
     tensor: RwLock<Tensor>,
     requires_grad: AtomicBool,
+    /// Whether the tensor holds values someone wrote (`false` after `to_empty`).
+    written: AtomicBool,
     declared: bool,
     init: I,
 }
@@ -57,6 +59,7 @@ impl SharedTensor {
         SharedTensor(Arc::new(Slot {
             tensor: RwLock::new(tensor),
             requires_grad: AtomicBool::new(false),
+            written: AtomicBool::new(true),
             declared: false,
             init: NoInit,
         }))
@@ -67,6 +70,7 @@ impl SharedTensor {
         SharedTensor(Arc::new(Slot {
             tensor: RwLock::new(tensor),
             requires_grad: AtomicBool::new(false),
+            written: AtomicBool::new(true),
             declared: true,
             init,
         }))
@@ -77,14 +81,45 @@ impl SharedTensor {
         self.0.tensor.read().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Writes the tensor (in place: every handle sees the change).
+    /// Writes the tensor (in place: every handle sees the change). Counts as a write for
+    /// [`SharedTensor::is_written`].
     pub fn tensor_mut(&self) -> RwLockWriteGuard<'_, Tensor> {
+        self.set_written(true);
+        self.lock_mut()
+    }
+
+    /// The write lock, without counting as a write (moves and loads decide that themselves).
+    pub(crate) fn lock_mut(&self) -> RwLockWriteGuard<'_, Tensor> {
         self.0.tensor.write().unwrap_or_else(|e| e.into_inner())
     }
 
-    /// Puts another tensor in the slot, returning the old one.
+    /// Puts another tensor in the slot, returning the old one. Counts as a write.
     pub fn replace(&self, tensor: Tensor) -> Tensor {
         std::mem::replace(&mut *self.tensor_mut(), tensor)
+    }
+
+    /// Puts another tensor in the slot and records whether it holds written values.
+    pub(crate) fn swap_in(&self, tensor: Tensor, written: bool) -> Tensor {
+        let old = std::mem::replace(&mut *self.lock_mut(), tensor);
+        self.set_written(written);
+        old
+    }
+
+    /// Whether the tensor holds values: written by its declared init, a load, the user
+    /// (`tensor_mut`, `replace`), or given at construction. `false` from `to_empty` (and so
+    /// `skip_init`) until one of those happens, and always `false` on meta, which has no values.
+    ///
+    /// ```
+    /// use modules_core::{Device, SharedTensor, Tensor};
+    /// let s = SharedTensor::new(Tensor::zeros([2], Device::Cpu).unwrap());
+    /// assert!(s.is_written());
+    /// ```
+    pub fn is_written(&self) -> bool {
+        self.0.written.load(Ordering::Relaxed) && self.device() != Device::Meta
+    }
+
+    pub(crate) fn set_written(&self, written: bool) {
+        self.0.written.store(written, Ordering::Relaxed)
     }
 
     /// The shape.

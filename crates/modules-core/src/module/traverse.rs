@@ -207,6 +207,15 @@ impl StateDict {
         self.entries.iter().map(|(k, _)| k.as_str())
     }
 
+    /// Adds `tensor` under `key`, replacing an entry of that key (which keeps its place).
+    pub fn insert(&mut self, key: impl Into<String>, tensor: SharedTensor) {
+        let key = key.into();
+        match self.entries.iter_mut().find(|(k, _)| *k == key) {
+            Some(e) => e.1 = tensor,
+            None => self.entries.push((key, tensor)),
+        }
+    }
+
     /// The entries in order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &SharedTensor)> {
         self.entries.iter().map(|(k, v)| (k.as_str(), v))
@@ -255,9 +264,11 @@ fn slots<M: Module + ?Sized>(m: &M) -> Vec<&SharedTensor> {
 }
 
 /// Computes every replacement first, then swaps them all in: a failure leaves the module as it was.
-fn replace_all(slots: &[&SharedTensor], new: Vec<Tensor>) {
+/// `written` says whether the new tensors hold values (`to`) or not (`to_empty`).
+fn replace_all(slots: &[&SharedTensor], new: Vec<Tensor>, written: Option<bool>) {
     for (slot, t) in slots.iter().zip(new) {
-        slot.replace(t);
+        let w = written.unwrap_or_else(|| slot.is_written());
+        slot.swap_in(t, w);
     }
 }
 
@@ -266,7 +277,7 @@ pub(super) fn to_empty<M: Module + ?Sized>(m: &M, device: Device) -> Result<()> 
     let shapes: Vec<(Vec<usize>, DType)> = slots.iter().map(|s| (s.shape(), s.dtype())).collect();
     let specs: Vec<(&[usize], DType)> = shapes.iter().map(|(s, d)| (s.as_slice(), *d)).collect();
     let new = Tensor::empty_many(&specs, device)?;
-    replace_all(&slots, new);
+    replace_all(&slots, new, Some(false));
     Ok(())
 }
 
@@ -276,7 +287,7 @@ pub(super) fn to_device<M: Module + ?Sized>(m: &M, device: Device) -> Result<()>
         .iter()
         .map(|s| s.tensor().to(device))
         .collect::<Result<Vec<_>>>()?;
-    replace_all(&slots, new);
+    replace_all(&slots, new, None);
     Ok(())
 }
 
@@ -286,7 +297,7 @@ pub(super) fn to_dtype<M: Module + ?Sized>(m: &M, dtype: DType) -> Result<()> {
         .iter()
         .map(|s| s.tensor().to_dtype(dtype))
         .collect::<Result<Vec<_>>>()?;
-    replace_all(&slots, new);
+    replace_all(&slots, new, None);
     Ok(())
 }
 
@@ -335,4 +346,29 @@ pub(super) fn reset_members<M: Module + ?Sized>(m: &M, pass: &mut ResetPass) -> 
     let mut r = Reset { pass, result: Ok(()) };
     m.visit(&mut r);
     r.result
+}
+
+/// One name of a tensor in the tree: tied tensors appear once per name, in walk order.
+pub(crate) struct NamedSlot<'a> {
+    pub name: String,
+    pub slot: &'a SharedTensor,
+    /// `false` only for non-persistent buffers, which state dicts leave out.
+    pub persistent: bool,
+}
+
+/// Every parameter and buffer under each of its names, in `state_dict` order.
+pub(crate) fn named_slots<M: Module + ?Sized>(m: &M) -> Vec<NamedSlot<'_>> {
+    let mut out = Vec::new();
+    walk_all(m, &mut |item| {
+        let (name, slot, persistent) = match item {
+            Item::Param(name, p) => (name, p.shared(), true),
+            Item::Buffer(name, b) => (name, b.shared(), b.persistent()),
+        };
+        out.push(NamedSlot {
+            name: name.to_string(),
+            slot,
+            persistent,
+        });
+    });
+    out
 }

@@ -21,8 +21,13 @@ const MAP_THRESHOLD: usize = 1 << 20;
 
 /// One allocation, shared by the buffers carved out of it.
 enum Region {
-    Heap { ptr: NonNull<u8>, layout: Layout },
+    Heap {
+        ptr: NonNull<u8>,
+        layout: Layout,
+    },
     Map(#[allow(dead_code)] MmapMut), // kept only to unmap on drop
+    /// A private (copy-on-write) mapping of a checkpoint file: zero-copy loads.
+    File(MmapMut),
     Empty,
 }
 
@@ -63,10 +68,43 @@ impl Region {
     }
 }
 
+/// A private, copy-on-write mapping of a whole file, from which zero-copy tensors are cut
+/// ([`HostBuffer::file_view`]). Writes through a view go to the process's own pages, never to
+/// the file; the mapping lives as long as any view of it.
+pub(crate) struct FileMapping(Arc<Region>);
+
+impl FileMapping {
+    /// Maps `file` privately. The file must not be truncated while mapped (as with any mmap:
+    /// reading a page past the new end raises SIGBUS).
+    pub(crate) fn new(file: &std::fs::File) -> std::io::Result<FileMapping> {
+        // SAFETY: a private mapping: our writes never reach the file. Another process changing
+        // the file changes bytes we read, which are plain bytes of any value (every dtype but
+        // bool accepts any bit pattern, and bool tensors are validated after mapping and are
+        // copied, never viewed).
+        let map = unsafe { memmap2::MmapOptions::new().map_copy(file)? };
+        Ok(FileMapping(Arc::new(Region::File(map))))
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        match &*self.0 {
+            Region::File(m) => m.len(),
+            _ => 0,
+        }
+    }
+
+    fn base(&self) -> *mut u8 {
+        match &*self.0 {
+            Region::File(m) => m.as_ptr() as *mut u8,
+            _ => ALIGN as *mut u8,
+        }
+    }
+}
+
 /// A byte range of host memory owned by one tensor.
 ///
 /// Invariant: `ptr..ptr+len` lies inside `region`, is initialized (zeroed at least), is
-/// 64-byte aligned, and no other `HostBuffer` overlaps it. Reads need `&self`, writes
+/// aligned to the element size of the tensor that owns it (64 bytes for every buffer but
+/// file views), and no other `HostBuffer` overlaps it. Reads need `&self`, writes
 /// `&mut self`, so Rust's borrow rules on the buffer are the rules on its bytes.
 pub struct HostBuffer {
     region: Arc<Region>,
@@ -108,6 +146,26 @@ impl HostBuffer {
                 len,
             })
             .collect())
+    }
+
+    /// `len` bytes at `offset` of a private file mapping, without copying.
+    ///
+    /// # Safety
+    /// No two live views of one mapping may overlap, and nothing else may read or write the
+    /// range while the view lives (the checkpoint loader cuts each tensor's validated,
+    /// non-overlapping byte range once, and drops its own reading borrows first). `offset`
+    /// must be aligned to the element size of the tensor that will own the view.
+    pub(crate) unsafe fn file_view(map: &FileMapping, offset: usize, len: usize) -> Option<HostBuffer> {
+        let end = offset.checked_add(len)?;
+        if end > map.len() {
+            return None;
+        }
+        Some(HostBuffer {
+            region: map.0.clone(),
+            // SAFETY: offset + len <= map.len(), inside the mapping.
+            ptr: NonNull::new(unsafe { map.base().add(offset) })?,
+            len,
+        })
     }
 
     /// A copy of `bytes`.

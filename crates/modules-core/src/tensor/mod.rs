@@ -184,9 +184,20 @@ impl Tensor {
         self.numel() * self.dtype.size_in_bytes()
     }
 
-    #[cfg(feature = "cuda")]
+    pub(crate) fn storage(&self) -> &Storage {
+        &self.storage
+    }
+
     pub(crate) fn storage_mut(&mut self) -> &mut Storage {
         &mut self.storage
+    }
+
+    pub(crate) fn from_storage(shape: &[usize], dtype: DType, storage: Storage) -> Tensor {
+        Tensor {
+            shape: Shape::new(shape),
+            dtype,
+            storage,
+        }
     }
 
     fn check_dtype<T: Element>(&self) -> Result<()> {
@@ -220,9 +231,11 @@ impl Tensor {
     pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
         self.check_dtype::<T>()?;
         let bytes = self.storage.host()?.as_bytes();
-        // SAFETY: the buffer is 64-byte aligned, holds numel * size_of::<T>() initialized bytes,
-        // and every byte pattern that safe code can write is a valid T (sealed `Element`; bool
-        // tensors are only written through typed `bool` slices or zero-filled).
+        debug_assert_eq!(bytes.as_ptr() as usize % std::mem::align_of::<T>(), 0);
+        // SAFETY: the buffer is aligned for T (64 bytes, or T's size for a file view; see
+        // `HostBuffer`), holds numel * size_of::<T>() initialized bytes, and every byte pattern
+        // that safe code can write is a valid T (sealed `Element`; bool tensors are only written
+        // through typed `bool` slices, zero-filled, or loaded after every byte was checked).
         Ok(unsafe { std::slice::from_raw_parts(bytes.as_ptr() as *const T, self.numel()) })
     }
 

@@ -1,0 +1,361 @@
+//! Opening safetensors checkpoints: one file, a sharded `model.safetensors.index.json`, or
+//! bytes in memory. Every check happens here, before anything is written.
+
+use std::collections::HashMap;
+use std::fs::File;
+use std::path::{Path, PathBuf};
+
+use memmap2::Mmap;
+use safetensors::{SafeTensorError, SafeTensors};
+
+use super::header::{scan, RawEntry};
+use crate::{DType, Error, Result};
+
+/// An opened checkpoint file: its path, and its bytes mapped read-only.
+pub(crate) struct OpenFile<'b> {
+    pub path: PathBuf,
+    pub file: Option<File>,
+    map: Backing<'b>,
+}
+
+enum Backing<'b> {
+    Map(Mmap),
+    Bytes(&'b [u8]),
+}
+
+/// One tensor of a checkpoint, checked against the format.
+pub(crate) struct SourceTensor<'a> {
+    /// The key as the checkpoint spells it.
+    pub key: String,
+    pub dtype: DType,
+    pub shape: Vec<usize>,
+    pub data: &'a [u8],
+    /// Index of the file it lives in (for messages and zero-copy views).
+    pub file: usize,
+    /// Offset of `data` in that file.
+    pub offset: usize,
+    /// The slot it comes from, when the source is a module's own state dict.
+    pub slot: Option<usize>,
+}
+
+pub(crate) fn bad(file: &Path, tensor: Option<&str>, message: impl Into<String>) -> Error {
+    Error::BadCheckpoint {
+        file: file.to_path_buf(),
+        tensor: tensor.map(str::to_string),
+        message: message.into(),
+    }
+}
+
+fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+impl<'b> OpenFile<'b> {
+    pub(crate) fn open(path: &Path) -> Result<OpenFile<'b>> {
+        let file = File::open(path).map_err(io(path))?;
+        // SAFETY: a read-only shared mapping. The checkpoint must not be truncated while it is
+        // mapped (reading a page past the new end raises SIGBUS), the contract of every
+        // mmap-based loader (safetensors, PyTorch's mmap=True). Bytes another process changes
+        // are read as they are: every dtype accepts any bit pattern, and bool data is checked
+        // before it is written.
+        let map = unsafe { Mmap::map(&file) }.map_err(io(path))?;
+        #[cfg(unix)]
+        let _ = map.advise(memmap2::Advice::Sequential);
+        Ok(OpenFile {
+            path: path.to_path_buf(),
+            file: Some(file),
+            map: Backing::Map(map),
+        })
+    }
+
+    pub(crate) fn from_bytes(label: &str, bytes: &'b [u8]) -> OpenFile<'b> {
+        OpenFile {
+            path: PathBuf::from(label),
+            file: None,
+            map: Backing::Bytes(bytes),
+        }
+    }
+
+    pub(crate) fn bytes(&self) -> &[u8] {
+        match &self.map {
+            Backing::Map(m) => m,
+            Backing::Bytes(b) => b,
+        }
+    }
+
+    /// Drops the mapped pages of `data` (a slice of this file) from the process: they stay in
+    /// the page cache, but a copy load no longer holds the file's bytes resident twice.
+    pub(crate) fn release(&self, data: &[u8]) {
+        #[cfg(all(unix, not(miri)))]
+        if let Backing::Map(m) = &self.map {
+            const PAGE: usize = 4096;
+            let offset = data.as_ptr() as usize - m.as_ptr() as usize;
+            let start = offset.next_multiple_of(PAGE);
+            let end = (offset + data.len()) / PAGE * PAGE;
+            if end > start {
+                // SAFETY: a read-only shared file mapping: MADV_DONTNEED only unmaps the pages,
+                // which the next read faults back in from the page cache with the same bytes.
+                // (Its danger, discarding private changes, needs a private writable mapping.)
+                let _ = unsafe {
+                    m.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, start, end - start)
+                };
+            }
+        }
+        #[cfg(not(all(unix, not(miri))))]
+        let _ = data;
+    }
+
+    /// The file's tensors in file order, after every format check.
+    pub(crate) fn tensors(&self, index: usize) -> Result<Vec<SourceTensor<'_>>> {
+        let bytes = self.bytes();
+        let path = self.path.as_path();
+        let header_len = header_len(path, bytes)?;
+        let header = std::str::from_utf8(&bytes[8..8 + header_len])
+            .map_err(|e| bad(path, None, format!("header is not valid UTF-8: {e}")))?;
+        let mut entries = scan(header).map_err(|e| bad(path, e.tensor.as_deref(), e.message))?;
+        entries.sort_by_key(|(_, e)| e.data_offsets);
+        for (key, e) in &entries {
+            check_entry(path, key, e)?;
+        }
+        SafeTensors::read_metadata(bytes).map_err(|e| format_error(path, bytes, header_len, &entries, e))?;
+        let data_start = 8 + header_len;
+        Ok(entries
+            .into_iter()
+            .map(|(key, e)| {
+                let (s, t) = e.data_offsets;
+                SourceTensor {
+                    dtype: e.dtype.parse().expect("checked by check_entry"),
+                    shape: e.shape,
+                    data: &bytes[data_start + s..data_start + t],
+                    key,
+                    file: index,
+                    offset: data_start + s,
+                    slot: None,
+                }
+            })
+            .collect())
+    }
+}
+
+fn header_len(path: &Path, bytes: &[u8]) -> Result<usize> {
+    let Some(first) = bytes.get(..8) else {
+        return Err(bad(
+            path,
+            None,
+            format!(
+                "expected at least 8 bytes (the header length), found {}",
+                bytes.len()
+            ),
+        ));
+    };
+    let n = u64::from_le_bytes(first.try_into().expect("8 bytes"));
+    if n > (bytes.len() - 8) as u64 {
+        return Err(bad(
+            path,
+            None,
+            format!("header length {n} is larger than the {} bytes after it: the file is truncated or not safetensors", bytes.len() - 8),
+        ));
+    }
+    Ok(n as usize)
+}
+
+/// Dtype, element count against byte range: checks the crate also makes, here with the name.
+fn check_entry(path: &Path, key: &str, e: &RawEntry) -> Result<()> {
+    let dtype: DType = e.dtype.parse().map_err(|_| {
+        bad(
+            path,
+            Some(key),
+            format!(
+                "unknown or unsupported dtype {:?} (expected one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)",
+                e.dtype
+            ),
+        )
+    })?;
+    let bytes = e
+        .shape
+        .iter()
+        .try_fold(dtype.size_in_bytes(), |a, &d| a.checked_mul(d))
+        .ok_or_else(|| bad(path, Some(key), format!("shape {:?} overflows", e.shape)))?;
+    let (s, t) = e.data_offsets;
+    if t < s || t - s != bytes {
+        return Err(bad(
+            path,
+            Some(key),
+            format!(
+                "shape {:?} of {} needs {bytes} bytes, but data_offsets [{s}, {t}] hold {}",
+                e.shape,
+                dtype.safetensors_name(),
+                t as i128 - s as i128
+            ),
+        ));
+    }
+    Ok(())
+}
+
+fn format_error(
+    path: &Path,
+    bytes: &[u8],
+    header_len: usize,
+    entries: &[(String, RawEntry)],
+    e: SafeTensorError,
+) -> Error {
+    let data_len = bytes.len() - 8 - header_len;
+    match e {
+        SafeTensorError::InvalidOffset(name) => {
+            let prev_end = entries
+                .iter()
+                .take_while(|(k, _)| *k != name)
+                .last()
+                .map_or(0, |(_, e)| e.data_offsets.1);
+            let found = entries
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, e)| e.data_offsets);
+            bad(
+                path,
+                Some(&name),
+                format!(
+                    "data_offsets must start where the previous tensor ends (byte {prev_end}), found {found:?}: offsets overlap or leave a gap"
+                ),
+            )
+        }
+        SafeTensorError::MetadataIncompleteBuffer => {
+            let end = entries.last().map_or(0, |(_, e)| e.data_offsets.1);
+            let what = if end > data_len {
+                "the file is truncated"
+            } else {
+                "bytes follow the last tensor"
+            };
+            bad(
+                path,
+                entries
+                    .iter()
+                    .find(|(_, e)| e.data_offsets.1 > data_len)
+                    .map(|(k, _)| k.as_str()),
+                format!(
+                    "tensor data ends at byte {end}, but the file holds {data_len} bytes of data: {what}"
+                ),
+            )
+        }
+        SafeTensorError::HeaderTooLarge => {
+            bad(path, None, "header is larger than the 100 MB safetensors allows")
+        }
+        other => bad(path, None, format!("not a valid safetensors file: {other}")),
+    }
+}
+
+/// The files of a checkpoint path: a `.safetensors` file, a `model.safetensors.index.json`, or a
+/// directory holding one of them. Returns the files and, for an index, its `weight_map`.
+type Opened = (Vec<OpenFile<'static>>, Option<HashMap<String, usize>>);
+
+pub(crate) fn open_path(path: &Path) -> Result<Opened> {
+    let path = if path.is_dir() {
+        let index = path.join("model.safetensors.index.json");
+        if index.exists() {
+            index
+        } else {
+            path.join("model.safetensors")
+        }
+    } else {
+        path.to_path_buf()
+    };
+    if path.extension().is_some_and(|e| e == "json") {
+        let (files, map) = open_index(&path)?;
+        Ok((files, Some(map)))
+    } else {
+        Ok((vec![OpenFile::open(&path)?], None))
+    }
+}
+
+#[derive(serde::Deserialize)]
+struct Index {
+    weight_map: HashMap<String, String>,
+}
+
+fn open_index(path: &Path) -> Result<(Vec<OpenFile<'static>>, HashMap<String, usize>)> {
+    let text = std::fs::read_to_string(path).map_err(io(path))?;
+    let index: Index = serde_json::from_str(&text).map_err(|e| {
+        bad(
+            path,
+            None,
+            format!("expected a JSON object with a \"weight_map\" of tensor name to shard file: {e}"),
+        )
+    })?;
+    let dir = path.parent().unwrap_or(Path::new("."));
+    let mut shards: Vec<&str> = index.weight_map.values().map(String::as_str).collect();
+    shards.sort_unstable();
+    shards.dedup();
+    let mut files = Vec::with_capacity(shards.len());
+    for shard in &shards {
+        let shard_path = dir.join(shard);
+        if !shard_path.is_file() {
+            return Err(bad(
+                path,
+                None,
+                format!(
+                    "weight_map names shard {shard:?}, which does not exist at {}",
+                    shard_path.display()
+                ),
+            ));
+        }
+        files.push(OpenFile::open(&shard_path)?);
+    }
+    let map = index
+        .weight_map
+        .iter()
+        .map(|(k, f)| {
+            (
+                k.clone(),
+                shards.binary_search(&f.as_str()).expect("listed above"),
+            )
+        })
+        .collect();
+    Ok((files, map))
+}
+
+/// Every tensor of the files; for an index, checks that the `weight_map` and the shards agree
+/// and that no key is in two shards.
+pub(crate) fn all_tensors<'a>(
+    files: &'a [OpenFile<'_>],
+    weight_map: Option<&HashMap<String, usize>>,
+) -> Result<Vec<SourceTensor<'a>>> {
+    let mut out = Vec::new();
+    let mut owner: HashMap<&str, usize> = HashMap::new();
+    let per_file = files
+        .iter()
+        .enumerate()
+        .map(|(i, f)| f.tensors(i))
+        .collect::<Result<Vec<_>>>()?;
+    for tensors in &per_file {
+        for t in tensors {
+            if let Some(&other) = owner.get(t.key.as_str()) {
+                return Err(bad(
+                    &files[t.file].path,
+                    Some(&t.key),
+                    format!("the key is also in {}", files[other].path.display()),
+                ));
+            }
+            owner.insert(&t.key, t.file);
+        }
+    }
+    if let Some(map) = weight_map {
+        let mut keys: Vec<(&String, &usize)> = map.iter().collect();
+        keys.sort();
+        for (key, &file) in keys {
+            if owner.get(key.as_str()) != Some(&file) {
+                return Err(bad(
+                    &files[file].path,
+                    Some(key),
+                    "the index's weight_map puts this tensor in this shard, which does not hold it",
+                ));
+            }
+        }
+    }
+    for tensors in per_file {
+        out.extend(tensors);
+    }
+    Ok(out)
+}

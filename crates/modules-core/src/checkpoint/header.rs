@@ -1,0 +1,105 @@
+//! A first pass over a safetensors header that names the tensor at fault.
+//!
+//! The `safetensors` crate validates the format (it is the authority on offsets and buffer
+//! length), but it reads the header into a `HashMap`, so a duplicate key silently replaces the
+//! first, and its errors do not say which tensor is wrong. This pass reads the same JSON once
+//! more with serde, keeping every key in order.
+
+use std::collections::HashSet;
+use std::fmt;
+
+use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
+use serde::Deserialize;
+
+/// One tensor's header entry, as written.
+#[derive(Deserialize, Debug)]
+pub(crate) struct RawEntry {
+    pub dtype: String,
+    pub shape: Vec<usize>,
+    pub data_offsets: (usize, usize),
+}
+
+/// What is wrong with a header, and the tensor it concerns.
+#[derive(Debug)]
+pub(crate) struct HeaderError {
+    pub tensor: Option<String>,
+    pub message: String,
+}
+
+/// The tensor entries in file order (`__metadata__` left out).
+pub(crate) fn scan(header: &str) -> Result<Vec<(String, RawEntry)>, HeaderError> {
+    let mut state = Scan::default();
+    let mut de = serde_json::Deserializer::from_str(header);
+    let result = (&mut state).deserialize(&mut de).and_then(|()| de.end());
+    match (result, state.duplicate) {
+        (_, Some(key)) => Err(HeaderError {
+            tensor: Some(key),
+            message: "the key appears twice in the header".into(),
+        }),
+        (Ok(()), None) => Ok(state.entries),
+        (Err(e), None) => Err(HeaderError {
+            tensor: state.current,
+            message: format!("header is not a JSON object of tensor entries: {e}"),
+        }),
+    }
+}
+
+#[derive(Default)]
+struct Scan {
+    entries: Vec<(String, RawEntry)>,
+    current: Option<String>,
+    duplicate: Option<String>,
+}
+
+impl<'de> DeserializeSeed<'de> for &mut Scan {
+    type Value = ();
+    fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for &mut Scan {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
+        let mut seen = HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if !seen.insert(key.clone()) {
+                self.duplicate = Some(key);
+                return Err(de::Error::custom("duplicate key"));
+            }
+            if key == "__metadata__" {
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            self.current = Some(key.clone());
+            let entry: RawEntry = map.next_value()?;
+            self.entries.push((key, entry));
+        }
+        self.current = None;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_order_and_finds_duplicates() {
+        let ok = r#"{"__metadata__":{"format":"pt"},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},
+                    "a":{"dtype":"I64","shape":[],"data_offsets":[4,12]}}"#;
+        let names: Vec<String> = scan(ok).unwrap().into_iter().map(|(k, _)| k).collect();
+        assert_eq!(names, ["b", "a"]);
+        let dup = r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#;
+        let e = scan(dup).unwrap_err();
+        assert_eq!(e.tensor.as_deref(), Some("a"));
+        let bad = r#"{"a":{"dtype":"F32","shape":"x","data_offsets":[0,4]}}"#;
+        assert_eq!(scan(bad).unwrap_err().tensor.as_deref(), Some("a"));
+        assert!(scan("[1, 2]").unwrap_err().message.contains("JSON object"));
+    }
+}

@@ -1,0 +1,204 @@
+//! Matching a checkpoint to a module: every key, shape, dtype and tie is checked here, before
+//! the first byte is written.
+
+use std::collections::HashMap;
+
+use super::file::SourceTensor;
+use super::options::LoadOptions;
+use crate::module::NamedSlot;
+use crate::{DType, Device, Error, Result, SharedTensor};
+
+/// One tensor to write: a module slot and the checkpoint tensor that fills it.
+pub(crate) struct Write<'m> {
+    pub slot: &'m SharedTensor,
+    pub source: usize,
+    pub to: DType,
+}
+
+/// What a load will do.
+pub(crate) struct Plan<'m> {
+    pub writes: Vec<Write<'m>>,
+    pub missing: Vec<String>,
+    pub unexpected: Vec<String>,
+    pub skipped: usize,
+}
+
+fn quoted(keys: &[String]) -> String {
+    keys.iter()
+        .map(|k| format!("\"{k}\""))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+fn torch_size(shape: &[usize]) -> String {
+    let dims: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    format!("torch.Size([{}])", dims.join(", "))
+}
+
+/// A dry run reads no data (ties and bool bytes are checked by shape and dtype only) and
+/// accepts a meta module.
+pub(crate) fn plan<'m>(
+    module: &str,
+    slots: &[NamedSlot<'m>],
+    sources: &[SourceTensor<'_>],
+    opts: &LoadOptions<'_>,
+    dry_run: bool,
+) -> Result<Plan<'m>> {
+    let reads_data = !dry_run;
+    let mut errors = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::with_capacity(sources.len());
+    let mut mapped: Vec<Option<String>> = Vec::with_capacity(sources.len());
+    let mut skipped = 0;
+    for (i, s) in sources.iter().enumerate() {
+        let key = opts.map_key(&s.key);
+        match &key {
+            None => skipped += 1,
+            Some(k) => {
+                if let Some(&j) = by_key.get(k) {
+                    errors.push(format!(
+                        "checkpoint keys \"{}\" and \"{}\" both map to \"{k}\"",
+                        sources[j].key, s.key
+                    ));
+                } else {
+                    by_key.insert(k.clone(), i);
+                }
+            }
+        }
+        mapped.push(key);
+    }
+
+    // Persistent names of each slot, in module order: a tie is one slot under several names.
+    let mut order: Vec<usize> = Vec::new();
+    let mut names_of: HashMap<usize, Vec<&NamedSlot<'m>>> = HashMap::new();
+    for s in slots.iter().filter(|s| s.persistent) {
+        let id = s.slot.slot_id();
+        let names = names_of.entry(id).or_default();
+        if names.is_empty() {
+            order.push(id);
+        }
+        names.push(s);
+    }
+    let module_keys: std::collections::HashSet<&str> = slots
+        .iter()
+        .filter(|s| s.persistent)
+        .map(|s| s.name.as_str())
+        .collect();
+
+    let mut writes = Vec::new();
+    let mut missing = Vec::new();
+    for id in &order {
+        let names = &names_of[id];
+        let found: Vec<(&NamedSlot<'m>, usize)> = names
+            .iter()
+            .filter_map(|n| by_key.get(&n.name).map(|&i| (*n, i)))
+            .collect();
+        if found.is_empty() {
+            missing.extend(names.iter().map(|n| n.name.clone()));
+            continue;
+        }
+        let target = found[0].0.slot.tensor();
+        let (shape, to, device) = (target.shape().to_vec(), target.dtype(), target.device());
+        drop(target);
+        let mut ok = true;
+        for &(n, i) in &found {
+            let src = &sources[i];
+            if src.shape != shape {
+                errors.push(format!(
+                    "size mismatch for {}: copying a param with shape {} from checkpoint, the shape in current model is {}.",
+                    n.name,
+                    torch_size(&src.shape),
+                    torch_size(&shape)
+                ));
+                ok = false;
+            } else if !opts.allows_cast(src.dtype, to) {
+                errors.push(format!(
+                    "dtype mismatch for {}: copying a param of {} from checkpoint, the dtype in current model is {}; {}",
+                    n.name,
+                    src.dtype,
+                    to,
+                    cast_hint(src.dtype, to)
+                ));
+                ok = false;
+            } else if reads_data && src.dtype == DType::Bool && src.data.iter().any(|&b| b > 1) {
+                errors.push(format!(
+                    "invalid data for {}: a bool tensor holds a byte other than 0 or 1",
+                    n.name
+                ));
+                ok = false;
+            }
+        }
+        if device == Device::Meta && !opts.zero_copy && !dry_run {
+            errors.push(format!(
+                "{}: the tensor in current model is on meta, which holds no data: call to_empty(device) first, or load with LoadOptions::zero_copy(true)",
+                found[0].0.name
+            ));
+            ok = false;
+        }
+        if ok && reads_data {
+            let (first, a) = found[0];
+            for &(other, b) in &found[1..] {
+                let (x, y) = (&sources[a], &sources[b]);
+                if x.dtype != y.dtype || x.data != y.data {
+                    errors.push(format!(
+                        "tied tensors \"{}\" and \"{}\" share one tensor in current model, but hold different values in the checkpoint",
+                        first.name, other.name
+                    ));
+                    ok = false;
+                }
+            }
+        }
+        if ok {
+            let (n, i) = found[0];
+            // A source that is this very slot (a module's own state dict) needs no write.
+            if !found.iter().any(|&(_, j)| sources[j].slot == Some(*id)) {
+                writes.push(Write {
+                    slot: n.slot,
+                    source: i,
+                    to,
+                });
+            }
+        }
+    }
+
+    let unexpected: Vec<String> = mapped
+        .iter()
+        .flatten()
+        .filter(|k| !module_keys.contains(k.as_str()))
+        .cloned()
+        .collect();
+    let mut listed = Vec::new();
+    if opts.strict {
+        if !missing.is_empty() {
+            listed.push(format!("Missing key(s) in state_dict: {}. ", quoted(&missing)));
+        }
+        if !unexpected.is_empty() {
+            listed.push(format!(
+                "Unexpected key(s) in state_dict: {}. ",
+                quoted(&unexpected)
+            ));
+        }
+    }
+    if !listed.is_empty() || !errors.is_empty() {
+        listed.extend(errors);
+        return Err(Error::LoadStateDict {
+            module: module.to_string(),
+            errors: listed,
+        });
+    }
+    Ok(Plan {
+        writes,
+        missing,
+        unexpected,
+        skipped,
+    })
+}
+
+fn cast_hint(from: DType, to: DType) -> String {
+    if !super::cast::is_lossless_or_float(from, to) {
+        format!("no cast from {from} to {to} is allowed (it would lose values)")
+    } else if from.is_float() && to.is_float() {
+        "load with LoadOptions::cast_floats() to convert".into()
+    } else {
+        format!("load with LoadOptions::cast({from:?}) to convert")
+    }
+}

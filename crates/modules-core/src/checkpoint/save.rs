@@ -1,0 +1,189 @@
+//! Writing a module as safetensors, one file or Hugging Face's sharded layout.
+//!
+//! Files are written under a temporary name and renamed into place, so a failed save never
+//! leaves a half-written checkpoint under the real name.
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::RwLockReadGuard;
+
+use safetensors::{Dtype, View};
+
+use super::file::bad;
+use crate::module::NamedSlot;
+use crate::tensor::Storage;
+use crate::{DType, Device, Error, Result, Tensor};
+
+fn st_dtype(d: DType) -> Dtype {
+    match d {
+        DType::F32 => Dtype::F32,
+        DType::F64 => Dtype::F64,
+        DType::F16 => Dtype::F16,
+        DType::BF16 => Dtype::BF16,
+        DType::I64 => Dtype::I64,
+        DType::I32 => Dtype::I32,
+        DType::I16 => Dtype::I16,
+        DType::I8 => Dtype::I8,
+        DType::U8 => Dtype::U8,
+        DType::Bool => Dtype::BOOL,
+    }
+}
+
+/// A tensor to write: its host bytes, borrowed on the CPU, copied from a GPU.
+struct Out<'g> {
+    dtype: DType,
+    shape: Vec<usize>,
+    bytes: Cow<'g, [u8]>,
+}
+
+impl View for &Out<'_> {
+    fn dtype(&self) -> Dtype {
+        st_dtype(self.dtype)
+    }
+    fn shape(&self) -> &[usize] {
+        &self.shape
+    }
+    fn data(&self) -> Cow<'_, [u8]> {
+        Cow::Borrowed(&self.bytes)
+    }
+    fn data_len(&self) -> usize {
+        self.bytes.len()
+    }
+}
+
+/// Each distinct tensor once, under its first name (Hugging Face's `save_model`): a tied
+/// weight is stored once, and loading restores the tie from that one name.
+fn unique<'m>(slots: &'m [NamedSlot<'m>]) -> Vec<&'m NamedSlot<'m>> {
+    let mut seen = HashSet::new();
+    slots
+        .iter()
+        .filter(|s| s.persistent && seen.insert(s.slot.slot_id()))
+        .collect()
+}
+
+fn host_bytes<'g>(name: &str, t: &'g RwLockReadGuard<'_, Tensor>) -> Result<Cow<'g, [u8]>> {
+    match t.storage() {
+        Storage::Cpu(b) => Ok(Cow::Borrowed(b.as_bytes())),
+        Storage::Meta => Err(Error::BadCheckpoint {
+            file: PathBuf::new(),
+            tensor: Some(name.to_string()),
+            message: "is on meta, which holds no data: nothing to save".into(),
+        }),
+        #[cfg(feature = "cuda")]
+        _ => Ok(Cow::Owned(t.to(Device::Cpu)?.as_bytes()?.to_vec())),
+    }
+}
+
+fn write_file(path: &Path, entries: &[&NamedSlot<'_>]) -> Result<()> {
+    let guards: Vec<_> = entries.iter().map(|s| s.slot.tensor()).collect();
+    let outs = entries
+        .iter()
+        .zip(&guards)
+        .map(|(s, g)| {
+            Ok(Out {
+                dtype: g.dtype(),
+                shape: g.shape().to_vec(),
+                bytes: host_bytes(&s.name, g).map_err(|e| with_file(e, path))?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let metadata = HashMap::from([("format".to_string(), "pt".to_string())]);
+    let tmp = temp_name(path);
+    safetensors::serialize_to_file(
+        entries.iter().map(|s| s.name.as_str()).zip(&outs),
+        Some(metadata),
+        &tmp,
+    )
+    .map_err(|e| {
+        let _ = std::fs::remove_file(&tmp);
+        bad(path, None, format!("could not write: {e}"))
+    })
+}
+
+fn with_file(e: Error, path: &Path) -> Error {
+    match e {
+        Error::BadCheckpoint { tensor, message, .. } => Error::BadCheckpoint {
+            file: path.to_path_buf(),
+            tensor,
+            message,
+        },
+        other => other,
+    }
+}
+
+fn temp_name(path: &Path) -> PathBuf {
+    let mut name = path.file_name().unwrap_or_default().to_os_string();
+    name.push(format!(".tmp-{}", std::process::id()));
+    path.with_file_name(name)
+}
+
+fn commit(path: &Path) -> Result<()> {
+    std::fs::rename(temp_name(path), path).map_err(|source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    })
+}
+
+pub(crate) fn save_file(slots: &[NamedSlot<'_>], path: &Path) -> Result<()> {
+    write_file(path, &unique(slots))?;
+    commit(path)
+}
+
+/// Shards of at most `max_shard_bytes` (a larger tensor gets a shard of its own), filled in
+/// module order as Hugging Face's `split_torch_state_dict_into_shards` does.
+pub(crate) fn save_sharded(
+    slots: &[NamedSlot<'_>],
+    dir: &Path,
+    max_shard_bytes: usize,
+) -> Result<Vec<PathBuf>> {
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let entries = unique(slots);
+    let mut shards: Vec<Vec<&NamedSlot<'_>>> = vec![Vec::new()];
+    let mut size = 0usize;
+    let mut total = 0u64;
+    for e in entries {
+        let bytes = e.slot.numel() * e.slot.dtype().size_in_bytes();
+        total += bytes as u64;
+        if size + bytes > max_shard_bytes && !shards.last().expect("non-empty").is_empty() {
+            shards.push(Vec::new());
+            size = 0;
+        }
+        size += bytes;
+        shards.last_mut().expect("non-empty").push(e);
+    }
+    if shards.len() == 1 {
+        let path = dir.join("model.safetensors");
+        write_file(&path, &shards[0])?;
+        commit(&path)?;
+        return Ok(vec![path]);
+    }
+    let n = shards.len();
+    let mut weight_map = BTreeMap::new();
+    let mut paths = Vec::with_capacity(n + 1);
+    for (i, shard) in shards.iter().enumerate() {
+        let name = format!("model-{:05}-of-{n:05}.safetensors", i + 1);
+        let path = dir.join(&name);
+        write_file(&path, shard)?;
+        for e in shard {
+            weight_map.insert(e.name.clone(), name.clone());
+        }
+        paths.push(path);
+    }
+    let index = serde_json::json!({ "metadata": { "total_size": total }, "weight_map": weight_map });
+    let index_path = dir.join("model.safetensors.index.json");
+    let text = serde_json::to_string_pretty(&index).expect("a JSON value serializes");
+    std::fs::write(temp_name(&index_path), text + "\n").map_err(|source| Error::Io {
+        path: index_path.clone(),
+        source,
+    })?;
+    for p in &paths {
+        commit(p)?;
+    }
+    commit(&index_path)?;
+    paths.push(index_path);
+    Ok(paths)
+}
