@@ -52,7 +52,7 @@ if [ $HAVE_CARGO = 1 ]; then
     # Module-level: skip_init on cuda:0 for the standard modules and Llama-7B, reset on the
     # device vs the CPU, round trips, ties, OOM (numbers printed).
     step module-cuda-tests 120 cargo test --release --test cuda -- --nocapture --test-threads=1
-    grep -E "skipped|skip_init|largest|out of memory" "$LOG/module-cuda-tests.log" | sed 's/^/# /'
+    grep -E "skipped|skip_init|largest|out of memory|load tiny" "$LOG/module-cuda-tests.log" | sed 's/^/# /'
     step workspace-tests 240 cargo test --workspace --release
     step bench-device 120 cargo bench -p modules-cuda --bench device
     step bench-gpu 120 cargo bench --bench gpu
@@ -127,6 +127,16 @@ row("H2D from pinned (1 GiB)", peak, "GB/s")
 pg = n / med(lambda: dst.copy_(page)) / 1e9
 row("H2D from pageable (1 GiB)", pg, "GB/s")
 row("H2D pageable / pinned", 100 * pg / peak, "%")
+import os
+load_file_path = os.environ.get("GPU_LOAD_FILE", "target/gpu-load/llama7b-bf16.safetensors")
+if os.path.exists(load_file_path):
+    from safetensors.torch import load_file
+    del dst, pin, page
+    load_file(load_file_path, device=dev); torch.cuda.empty_cache()
+    t = med(lambda: load_file(load_file_path, device=dev), k=3)
+    row("safetensors load_file(device=cuda) Llama-7B bf16", os.path.getsize(load_file_path) / t / 1e9, "GB/s")
+else:
+    print(f"# torch: load row skipped: {load_file_path} not written by the Rust bench")
 PY
 if command -v python3 >/dev/null; then
     left=$((BUDGET + 15 - SECONDS)); [ $left -gt 120 ] && left=120; [ $left -lt 10 ] && left=10

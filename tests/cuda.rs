@@ -206,3 +206,74 @@ fn host_computed_inits_on_cuda_match_the_cpu() {
         assert!(worst <= 1e-5, "{name}: {worst}");
     }
 }
+
+#[test]
+fn checkpoint_load_into_cuda_equals_the_cpu_and_saves_back() {
+    if !gpu("checkpoint_load_into_cuda_equals_the_cpu_and_saves_back") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("cuda-load-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("llama.safetensors");
+    let cpu = {
+        let _g = generator_lock();
+        modules::new!(llama::Llama, llama::LlamaConfig::tiny()).unwrap()
+    };
+    cpu.save_safetensors(&path).unwrap();
+    let host = |m: &dyn Module| -> Vec<Vec<u8>> {
+        m.state_dict()
+            .iter()
+            .map(|(_, t)| t.tensor().to(Cpu).unwrap().as_bytes().unwrap().to_vec())
+            .collect()
+    };
+    // Same dtype, and f32 -> bf16 cast on the way (through the host staging buffer).
+    for (dtype, opts) in [
+        (F32, LoadOptions::strict()),
+        (BF16, LoadOptions::strict().cast_floats()),
+    ] {
+        let mut gpu = skip_init!(
+            llama::Llama,
+            llama::LlamaConfig::tiny(),
+            device = Cuda(0),
+            dtype = dtype
+        )
+        .unwrap();
+        gpu.lm_head.weight = gpu.model.embed_tokens.weight.clone();
+        let mut want = skip_init!(llama::Llama, llama::LlamaConfig::tiny(), dtype = dtype).unwrap();
+        let t = Instant::now();
+        let r = gpu.load_safetensors(&path, opts.zero_copy(true)).unwrap();
+        println!("load tiny Llama into cuda:0 {dtype}: {:.3?}, {r}", t.elapsed());
+        want.load_safetensors(&path, LoadOptions::strict().cast_floats())
+            .unwrap();
+        assert_all_on(&gpu, Cuda(0), dtype);
+        assert!(gpu.uninitialized().is_empty());
+        assert!(gpu.lm_head.weight.is_tied_to(&gpu.model.embed_tokens.weight));
+        let gpu_bytes = host(&gpu);
+        let want_bytes: Vec<Vec<u8>> = host(&want);
+        assert_eq!(gpu_bytes, want_bytes, "{dtype}");
+        assert_ne!(
+            gpu.model
+                .norm
+                .weight
+                .as_ref()
+                .unwrap()
+                .tensor()
+                .cuda_buffer()
+                .unwrap()
+                .device_ptr(),
+            0
+        );
+    }
+    let mut gpu = skip_init!(llama::Llama, llama::LlamaConfig::tiny(), device = Cuda(0)).unwrap();
+    gpu.load_safetensors(&path, LoadOptions::strict()).unwrap();
+    let back = dir.join("back.safetensors");
+    gpu.save_safetensors(&back).unwrap();
+    assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&path).unwrap());
+    // A failed load leaves the device tensors as they were.
+    let before = host(&gpu);
+    let mut bad = LoadOptions::strict();
+    bad = bad.add_prefix("x.");
+    assert!(gpu.load_safetensors(&path, bad).is_err());
+    assert_eq!(before, host(&gpu));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -40,6 +40,14 @@ impl CudaStorage {
         self.0.ordinal()
     }
 
+    pub(crate) fn buffer(&self) -> &CudaBuffer {
+        &self.0
+    }
+
+    pub(crate) fn buffer_mut(&mut self) -> &mut CudaBuffer {
+        &mut self.0
+    }
+
     pub(crate) fn len(&self) -> usize {
         self.0.len()
     }
@@ -79,12 +87,6 @@ impl CudaStorage {
         self.0
             .fill_random(kind, pos.seed, pos.block, distribution(fill))
             .map_err(|e| self.err(e))
-    }
-
-    /// The underlying buffer, for on-device initialization.
-    #[allow(dead_code)]
-    pub(crate) fn buffer_mut(&mut self) -> &mut CudaBuffer {
-        &mut self.0
     }
 }
 

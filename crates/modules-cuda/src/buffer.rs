@@ -178,6 +178,33 @@ impl CudaBuffer {
         self.dev.ordinal
     }
 
+    /// The memory as a cudarc slice, for a user's own kernels or cuBLAS; `None` for zero bytes.
+    /// Every copy and fill of this crate returns only when it is done, so work queued after it
+    /// on any stream sees the bytes.
+    ///
+    /// ```
+    /// # use modules_cuda::CudaBuffer;
+    /// if let Ok(b) = CudaBuffer::from_host(0, &[1u8, 2, 3, 4]) {
+    ///     assert_eq!(b.cuda_slice().map(|s| s.len()), Some(4));
+    /// }
+    /// ```
+    pub fn cuda_slice(&self) -> Option<&CudaSlice<u8>> {
+        self.slice.as_ref()
+    }
+
+    /// The memory as a writable cudarc slice; `None` for zero bytes.
+    pub fn cuda_slice_mut(&mut self) -> Option<&mut CudaSlice<u8>> {
+        self.slice.as_mut()
+    }
+
+    /// The device address of the first byte (a `CUdeviceptr`), 0 for zero bytes.
+    pub fn device_ptr(&self) -> u64 {
+        match &self.slice {
+            Some(s) => s.device_ptr(&self.dev.stream).0,
+            None => 0,
+        }
+    }
+
     /// The device context and the memory, for kernels of this crate.
     pub(crate) fn parts_mut(&mut self) -> (&DeviceContext, Option<&mut CudaSlice<u8>>) {
         (&self.dev, self.slice.as_mut())

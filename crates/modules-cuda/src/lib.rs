@@ -31,6 +31,8 @@ mod staging;
 
 pub use buffer::CudaBuffer;
 pub use context::{context, device_count, DeviceContext};
+/// The cudarc this crate is built on, so that users name the same types ([`CudaBuffer::cuda_slice`]).
+pub use cudarc;
 pub use error::CudaError;
 pub use pinned::PinnedBuffer;
 pub use random::{Distribution, FloatKind};

@@ -1,5 +1,7 @@
 //! Writing a checked plan into the module: copies in parallel on the CPU (dtype casts fused
-//! into the copy), uploads to CUDA tensors, and zero-copy views of the file.
+//! into the copy; a same-dtype copy is a `pread` straight into the tensor, so the file's pages
+//! are never mapped into the process next to the tensor's), uploads to CUDA tensors, and
+//! zero-copy views of the file.
 //!
 //! Everything that can fail — mappings for views, fresh tensors, the staging buffer for casts
 //! to a GPU — is acquired before the first byte is written, so a failure leaves the module as
@@ -18,7 +20,7 @@ use crate::{DType, Device, Result, Tensor};
 /// Destination bytes per parallel piece.
 const PIECE: usize = 8 << 20;
 /// Pieces between two progress reports.
-const BATCH: usize = 32;
+const BATCH: usize = 8;
 
 /// A part of one tensor's copy: destination bytes, their source, and the cast between them.
 struct Piece<'d, 's> {
@@ -27,6 +29,30 @@ struct Piece<'d, 's> {
     from: DType,
     to: DType,
     file: usize,
+    /// Where `src` starts in the file, when it can be read with `pread` instead.
+    offset: Option<u64>,
+}
+
+/// Reads `dst.len()` bytes at `offset` of the file.
+fn read_at(file: &OpenFile<'_>, dst: &mut [u8], offset: u64) -> Result<()> {
+    #[cfg(unix)]
+    let r = {
+        use std::os::unix::fs::FileExt;
+        file.file
+            .as_ref()
+            .expect("preadable pieces have a file")
+            .read_exact_at(dst, offset)
+    };
+    #[cfg(not(unix))]
+    let r: std::io::Result<()> = {
+        // The mapping holds the whole file, so a file offset is an index into it.
+        dst.copy_from_slice(&file.bytes()[offset as usize..][..dst.len()]);
+        Ok(())
+    };
+    r.map_err(|source| crate::Error::Io {
+        path: file.path.clone(),
+        source,
+    })
 }
 
 enum How {
@@ -141,27 +167,46 @@ pub(crate) fn apply(
         let dst = guard.storage_mut().host_mut()?.as_bytes_mut();
         let elems = PIECE / to.size_in_bytes();
         let from_piece = elems * src.dtype.size_in_bytes();
-        for (dst, data) in dst
+        for (i, (dst, data)) in dst
             .chunks_mut(elems * to.size_in_bytes())
             .zip(src.data.chunks(from_piece))
+            .enumerate()
         {
+            // Same dtype from a file: the kernel copies page cache to the tensor (`pread`), with
+            // no mapping of the file's pages into this process (no second resident copy).
+            let preadable = src.slot.is_none()
+                && src.dtype == *to
+                && files.get(src.file).is_some_and(|f| f.file.is_some());
             pieces.push(Piece {
                 dst,
                 src: data,
                 from: src.dtype,
                 to: *to,
                 file: src.file,
+                offset: preadable.then(|| (src.offset + i * from_piece) as u64),
             });
         }
     }
     let mut rest = pieces.as_mut_slice();
     while !rest.is_empty() {
         let (batch, tail) = rest.split_at_mut(BATCH.min(rest.len()));
-        batch
-            .par_iter_mut()
-            .for_each(|p| convert(p.from, p.to, p.src, p.dst));
+        let read = batch.par_iter_mut().try_for_each(|p| match p.offset {
+            Some(off) => read_at(&files[p.file], p.dst, off),
+            None => {
+                convert(p.from, p.to, p.src, p.dst);
+                Ok(())
+            }
+        });
+        if let Err(e) = read {
+            // Only a file changed or failing under the load gets here (every range was checked
+            // against its size): the tensors may hold part of their data, and say so.
+            for w in &plan.writes {
+                w.slot.set_written(false);
+            }
+            return Err(e);
+        }
         for p in batch.iter() {
-            if let Some(f) = files.get(p.file) {
+            if let (Some(f), None) = (files.get(p.file), p.offset) {
                 f.release(p.src);
             }
             done += p.dst.len() as u64;

@@ -6,9 +6,10 @@ use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use memmap2::Mmap;
-use safetensors::{SafeTensorError, SafeTensors};
+use safetensors::tensor::{Metadata, TensorInfo};
+use safetensors::SafeTensorError;
 
-use super::header::{scan, RawEntry};
+use super::header::{scan, Entries, RawEntry};
 use crate::{DType, Error, Result};
 
 /// An opened checkpoint file: its path, and its bytes mapped read-only.
@@ -26,7 +27,7 @@ enum Backing<'b> {
 /// One tensor of a checkpoint, checked against the format.
 pub(crate) struct SourceTensor<'a> {
     /// The key as the checkpoint spells it.
-    pub key: String,
+    pub key: std::borrow::Cow<'a, str>,
     pub dtype: DType,
     pub shape: Vec<usize>,
     pub data: &'a [u8],
@@ -120,7 +121,25 @@ impl<'b> OpenFile<'b> {
         for (key, e) in &entries {
             check_entry(path, key, e)?;
         }
-        SafeTensors::read_metadata(bytes).map_err(|e| format_error(path, bytes, header_len, &entries, e))?;
+        // The format's own validation (contiguous offsets, sizes), by the safetensors crate on
+        // the entries parsed above: its `read_metadata` would parse the JSON a second time.
+        let infos = entries
+            .iter()
+            .map(|(k, e)| {
+                let info = TensorInfo {
+                    dtype: super::save::st_dtype(e.dtype.parse().expect("checked by check_entry")),
+                    shape: e.shape.clone(),
+                    data_offsets: e.data_offsets,
+                };
+                (k.to_string(), info)
+            })
+            .collect();
+        let data_len = bytes.len() - 8 - header_len;
+        let fail = |e| format_error(path, bytes, header_len, &entries, e);
+        let metadata = Metadata::new(None, infos).map_err(fail)?;
+        if metadata.data_len() != data_len {
+            return Err(fail(SafeTensorError::MetadataIncompleteBuffer));
+        }
         let data_start = 8 + header_len;
         Ok(entries
             .into_iter()
@@ -163,7 +182,7 @@ fn header_len(path: &Path, bytes: &[u8]) -> Result<usize> {
 }
 
 /// Dtype, element count against byte range: checks the crate also makes, here with the name.
-fn check_entry(path: &Path, key: &str, e: &RawEntry) -> Result<()> {
+fn check_entry(path: &Path, key: &str, e: &RawEntry<'_>) -> Result<()> {
     let dtype: DType = e.dtype.parse().map_err(|_| {
         bad(
             path,
@@ -199,7 +218,7 @@ fn format_error(
     path: &Path,
     bytes: &[u8],
     header_len: usize,
-    entries: &[(String, RawEntry)],
+    entries: &Entries<'_>,
     e: SafeTensorError,
 ) -> Error {
     let data_len = bytes.len() - 8 - header_len;
@@ -207,12 +226,12 @@ fn format_error(
         SafeTensorError::InvalidOffset(name) => {
             let prev_end = entries
                 .iter()
-                .take_while(|(k, _)| *k != name)
+                .take_while(|(k, _)| **k != *name)
                 .last()
                 .map_or(0, |(_, e)| e.data_offsets.1);
             let found = entries
                 .iter()
-                .find(|(k, _)| *k == name)
+                .find(|(k, _)| **k == *name)
                 .map(|(_, e)| e.data_offsets);
             bad(
                 path,
@@ -234,7 +253,7 @@ fn format_error(
                 entries
                     .iter()
                     .find(|(_, e)| e.data_offsets.1 > data_len)
-                    .map(|(k, _)| k.as_str()),
+                    .map(|(k, _)| &**k),
                 format!(
                     "tensor data ends at byte {end}, but the file holds {data_len} bytes of data: {what}"
                 ),
@@ -323,22 +342,30 @@ pub(crate) fn all_tensors<'a>(
     weight_map: Option<&HashMap<String, usize>>,
 ) -> Result<Vec<SourceTensor<'a>>> {
     let mut out = Vec::new();
-    let mut owner: HashMap<&str, usize> = HashMap::new();
     let per_file = files
         .iter()
         .enumerate()
         .map(|(i, f)| f.tensors(i))
         .collect::<Result<Vec<_>>>()?;
-    for tensors in &per_file {
+    // Which file holds each key: needed across shards (a key in two of them) and against an
+    // index. Within one file the header scan already rejects a key given twice.
+    let across = files.len() > 1 || weight_map.is_some();
+    let total = if across {
+        per_file.iter().map(Vec::len).sum()
+    } else {
+        0
+    };
+    let mut owner: HashMap<&str, usize> = HashMap::with_capacity(total);
+    for tensors in per_file.iter().filter(|_| across) {
         for t in tensors {
-            if let Some(&other) = owner.get(t.key.as_str()) {
+            if let Some(&other) = owner.get(&*t.key) {
                 return Err(bad(
                     &files[t.file].path,
                     Some(&t.key),
                     format!("the key is also in {}", files[other].path.display()),
                 ));
             }
-            owner.insert(&t.key, t.file);
+            owner.insert(&*t.key, t.file);
         }
     }
     if let Some(map) = weight_map {

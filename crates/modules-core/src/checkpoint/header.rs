@@ -5,19 +5,25 @@
 //! first, and its errors do not say which tensor is wrong. This pass reads the same JSON once
 //! more with serde, keeping every key in order.
 
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-/// One tensor's header entry, as written.
+/// One tensor's header entry, as written (strings borrowed from the header where they hold
+/// no escapes: a 70B header has hundreds of entries, and a dry run is meant to take
+/// microseconds).
 #[derive(Deserialize, Debug)]
-pub(crate) struct RawEntry {
-    pub dtype: String,
+pub(crate) struct RawEntry<'h> {
+    #[serde(borrow)]
+    pub dtype: Cow<'h, str>,
     pub shape: Vec<usize>,
     pub data_offsets: (usize, usize),
 }
+
+pub(crate) type Entries<'h> = Vec<(Cow<'h, str>, RawEntry<'h>)>;
 
 /// What is wrong with a header, and the tensor it concerns.
 #[derive(Debug)]
@@ -27,38 +33,67 @@ pub(crate) struct HeaderError {
 }
 
 /// The tensor entries in file order (`__metadata__` left out).
-pub(crate) fn scan(header: &str) -> Result<Vec<(String, RawEntry)>, HeaderError> {
-    let mut state = Scan::default();
+pub(crate) fn scan(header: &str) -> Result<Entries<'_>, HeaderError> {
+    let capacity = header.len() / 96 + 1;
+    let mut state = Scan {
+        capacity,
+        entries: Vec::with_capacity(capacity),
+        ..Scan::default()
+    };
     let mut de = serde_json::Deserializer::from_str(header);
     let result = (&mut state).deserialize(&mut de).and_then(|()| de.end());
     match (result, state.duplicate) {
         (_, Some(key)) => Err(HeaderError {
-            tensor: Some(key),
+            tensor: Some(key.into_owned()),
             message: "the key appears twice in the header".into(),
         }),
         (Ok(()), None) => Ok(state.entries),
         (Err(e), None) => Err(HeaderError {
-            tensor: state.current,
+            tensor: state.current.map(Cow::into_owned),
             message: format!("header is not a JSON object of tensor entries: {e}"),
         }),
     }
 }
 
 #[derive(Default)]
-struct Scan {
-    entries: Vec<(String, RawEntry)>,
-    current: Option<String>,
-    duplicate: Option<String>,
+struct Scan<'h> {
+    /// Expected number of entries (an entry takes about 100 bytes of header).
+    capacity: usize,
+    entries: Entries<'h>,
+    current: Option<Cow<'h, str>>,
+    duplicate: Option<Cow<'h, str>>,
 }
 
-impl<'de> DeserializeSeed<'de> for &mut Scan {
+/// A key, borrowed unless it holds escapes.
+struct Key<'h>(Cow<'h, str>);
+
+impl<'de> Deserialize<'de> for Key<'de> {
+    fn deserialize<D: de::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Key<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string key")
+            }
+            fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Borrowed(v)))
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Key<'de>, E> {
+                Ok(Key(Cow::Owned(v.to_string())))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for &mut Scan<'de> {
     type Value = ();
     fn deserialize<D: de::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
         d.deserialize_map(self)
     }
 }
 
-impl<'de> Visitor<'de> for &mut Scan {
+impl<'de> Visitor<'de> for &mut Scan<'de> {
     type Value = ();
 
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -66,8 +101,8 @@ impl<'de> Visitor<'de> for &mut Scan {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
+        let mut seen = HashSet::with_capacity(self.capacity);
+        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             if !seen.insert(key.clone()) {
                 self.duplicate = Some(key);
                 return Err(de::Error::custom("duplicate key"));
@@ -93,7 +128,11 @@ mod tests {
     fn keeps_order_and_finds_duplicates() {
         let ok = r#"{"__metadata__":{"format":"pt"},"b":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},
                     "a":{"dtype":"I64","shape":[],"data_offsets":[4,12]}}"#;
-        let names: Vec<String> = scan(ok).unwrap().into_iter().map(|(k, _)| k).collect();
+        let names: Vec<String> = scan(ok)
+            .unwrap()
+            .into_iter()
+            .map(|(k, _)| k.into_owned())
+            .collect();
         assert_eq!(names, ["b", "a"]);
         let dup = r#"{"a":{"dtype":"F32","shape":[1],"data_offsets":[0,4]},"a":{"dtype":"F32","shape":[1],"data_offsets":[4,8]}}"#;
         let e = scan(dup).unwrap_err();

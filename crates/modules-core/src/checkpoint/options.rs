@@ -1,5 +1,6 @@
 //! How a checkpoint is matched to a module and written into it.
 
+use std::borrow::Cow;
 use std::fmt;
 
 use crate::DType;
@@ -126,17 +127,17 @@ impl<'p> LoadOptions<'p> {
     }
 
     /// The module name a checkpoint key maps to, or `None` when it is outside `strip_prefix`.
-    pub fn map_key(&self, key: &str) -> Option<String> {
+    pub fn map_key<'k>(&self, key: &'k str) -> Option<Cow<'k, str>> {
         let key = match &self.strip_prefix {
             Some(p) => key.strip_prefix(p.as_str())?,
             None => key,
         };
         let key = match &self.add_prefix {
-            Some(p) => format!("{p}{key}"),
-            None => key.to_string(),
+            Some(p) => Cow::Owned(format!("{p}{key}")),
+            None => Cow::Borrowed(key),
         };
         Some(match &self.rename {
-            Some(f) => f(&key),
+            Some(f) => Cow::Owned(f(&key)),
             None => key,
         })
     }

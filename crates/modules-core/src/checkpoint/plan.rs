@@ -1,11 +1,12 @@
 //! Matching a checkpoint to a module: every key, shape, dtype and tie is checked here, before
 //! the first byte is written.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 
 use super::file::SourceTensor;
 use super::options::LoadOptions;
-use crate::module::NamedSlot;
+use crate::module::{IdMap, NamedSlot};
 use crate::{DType, Device, Error, Result, SharedTensor};
 
 /// One tensor to write: a module slot and the checkpoint tensor that fills it.
@@ -46,8 +47,8 @@ pub(crate) fn plan<'m>(
 ) -> Result<Plan<'m>> {
     let reads_data = !dry_run;
     let mut errors = Vec::new();
-    let mut by_key: HashMap<String, usize> = HashMap::with_capacity(sources.len());
-    let mut mapped: Vec<Option<String>> = Vec::with_capacity(sources.len());
+    let mut by_key: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(sources.len());
+    let mut mapped: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(sources.len());
     let mut skipped = 0;
     for (i, s) in sources.iter().enumerate() {
         let key = opts.map_key(&s.key);
@@ -67,33 +68,35 @@ pub(crate) fn plan<'m>(
         mapped.push(key);
     }
 
-    // Persistent names of each slot, in module order: a tie is one slot under several names.
-    let mut order: Vec<usize> = Vec::new();
-    let mut names_of: HashMap<usize, Vec<&NamedSlot<'m>>> = HashMap::new();
-    for s in slots.iter().filter(|s| s.persistent) {
-        let id = s.slot.slot_id();
-        let names = names_of.entry(id).or_default();
-        if names.is_empty() {
-            order.push(id);
+    // Persistent names of each slot, in module order: a tie is one slot under several names,
+    // chained through `next` (no allocation per slot: a 70B model has hundreds).
+    let named: Vec<&NamedSlot<'m>> = slots.iter().filter(|s| s.persistent).collect();
+    let mut heads: Vec<usize> = Vec::with_capacity(named.len());
+    let mut next: Vec<usize> = vec![usize::MAX; named.len()];
+    let mut last_of: IdMap<usize> = IdMap::with_capacity_and_hasher(named.len(), Default::default());
+    for (i, s) in named.iter().enumerate() {
+        match last_of.insert(s.slot.slot_id(), i) {
+            Some(prev) => next[prev] = i,
+            None => heads.push(i),
         }
-        names.push(s);
     }
-    let module_keys: std::collections::HashSet<&str> = slots
-        .iter()
-        .filter(|s| s.persistent)
-        .map(|s| s.name.as_str())
-        .collect();
+    let names_from = |head: usize| {
+        std::iter::successors(Some(head), |&i| Some(next[i]).filter(|&n| n != usize::MAX)).map(|i| named[i])
+    };
 
+    let mut used = vec![false; sources.len()];
     let mut writes = Vec::new();
     let mut missing = Vec::new();
-    for id in &order {
-        let names = &names_of[id];
-        let found: Vec<(&NamedSlot<'m>, usize)> = names
-            .iter()
-            .filter_map(|n| by_key.get(&n.name).map(|&i| (*n, i)))
-            .collect();
+    let mut found: Vec<(&NamedSlot<'m>, usize)> = Vec::new();
+    for &head in &heads {
+        let id = named[head].slot.slot_id();
+        found.clear();
+        found.extend(names_from(head).filter_map(|n| by_key.get(n.name.as_str()).map(|&i| (n, i))));
+        for &(_, i) in &found {
+            used[i] = true;
+        }
         if found.is_empty() {
-            missing.extend(names.iter().map(|n| n.name.clone()));
+            missing.extend(names_from(head).map(|n| n.name.clone()));
             continue;
         }
         let target = found[0].0.slot.tensor();
@@ -150,7 +153,7 @@ pub(crate) fn plan<'m>(
         if ok {
             let (n, i) = found[0];
             // A source that is this very slot (a module's own state dict) needs no write.
-            if !found.iter().any(|&(_, j)| sources[j].slot == Some(*id)) {
+            if !found.iter().any(|&(_, j)| sources[j].slot == Some(id)) {
                 writes.push(Write {
                     slot: n.slot,
                     source: i,
@@ -162,9 +165,8 @@ pub(crate) fn plan<'m>(
 
     let unexpected: Vec<String> = mapped
         .iter()
-        .flatten()
-        .filter(|k| !module_keys.contains(k.as_str()))
-        .cloned()
+        .zip(&used)
+        .filter_map(|(k, &used)| k.as_ref().filter(|_| !used).map(|k| k.to_string()))
         .collect();
     let mut listed = Vec::new();
     if opts.strict {

@@ -15,7 +15,7 @@ use crate::module::NamedSlot;
 use crate::tensor::Storage;
 use crate::{DType, Device, Error, Result, Tensor};
 
-fn st_dtype(d: DType) -> Dtype {
+pub(crate) fn st_dtype(d: DType) -> Dtype {
     match d {
         DType::F32 => Dtype::F32,
         DType::F64 => Dtype::F64,

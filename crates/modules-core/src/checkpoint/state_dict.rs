@@ -42,8 +42,7 @@ pub(crate) fn hold<'s>(
             let slot = shared.slot_id();
             let guard = shared.tensor();
             let (dtype, shape) = (guard.dtype(), guard.shape().to_vec());
-            let targets_itself =
-                opts.map_key(key).and_then(|k| slot_of.get(k.as_str()).copied()) == Some(slot);
+            let targets_itself = opts.map_key(key).and_then(|k| slot_of.get(&*k).copied()) == Some(slot);
             let data = match guard.storage() {
                 Storage::Meta => {
                     return Err(Error::BadCheckpoint {
@@ -74,7 +73,7 @@ pub(crate) fn sources<'h>(holders: &'h [Holder<'_>]) -> Vec<SourceTensor<'h>> {
     holders
         .iter()
         .map(|h| SourceTensor {
-            key: h.key.to_string(),
+            key: h.key.into(),
             dtype: h.dtype,
             shape: h.shape.clone(),
             data: match &h.data {

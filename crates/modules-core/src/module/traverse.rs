@@ -106,7 +106,7 @@ fn walk_all<'a, M: Module + ?Sized>(m: &'a M, f: &mut dyn FnMut(Item<'_, 'a>)) {
 /// Slot ids are addresses: distinct, so a multiply spreads them well enough. Written by hand
 /// because std only ships the (slower, DoS-resistant) SipHash.
 #[derive(Default)]
-struct IdHasher(u64);
+pub(crate) struct IdHasher(u64);
 
 impl std::hash::Hasher for IdHasher {
     fn finish(&self) -> u64 {
@@ -123,6 +123,8 @@ impl std::hash::Hasher for IdHasher {
 }
 
 type IdSet = HashSet<usize, std::hash::BuildHasherDefault<IdHasher>>;
+/// A map keyed by slot ids, with the same hasher.
+pub(crate) type IdMap<V> = std::collections::HashMap<usize, V, std::hash::BuildHasherDefault<IdHasher>>;
 
 pub(super) fn named_parameters<M: Module + ?Sized>(m: &M) -> Vec<(String, &Parameter)> {
     let mut seen = IdSet::default();
