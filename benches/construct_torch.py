@@ -14,16 +14,8 @@ import torch
 torch.set_num_threads(2)
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_llama import CONFIGS, Llama  # noqa: E402
+from torch_common import CONFIGS, Llama, median_time  # noqa: E402
 
-
-def median_time(runs, f):
-    ts = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        f()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts)
 
 
 def fmt(s):

@@ -8,15 +8,13 @@ Run: python benches/load_torch.py target/bench-load/tinyllama-f32.safetensors
   load_state_dict(assign=True) into a meta model.
 """
 import os
-import statistics
 import sys
-import time
 
 import torch
 from safetensors.torch import load_file
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from torch_llama import CONFIGS, Llama  # noqa: E402
+from torch_common import CONFIGS, Llama, median_time  # noqa: E402
 
 torch.set_num_threads(2)
 path = sys.argv[1]
@@ -24,14 +22,6 @@ pt = os.path.splitext(path)[0] + ".pt"
 if not os.path.exists(pt):
     torch.save(load_file(path), pt)
 
-
-def median_time(runs, f):
-    ts = []
-    for _ in range(runs):
-        t = time.perf_counter()
-        f()
-        ts.append(time.perf_counter() - t)
-    return statistics.median(ts)
 
 
 def copy_load():

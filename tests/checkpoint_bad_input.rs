@@ -3,7 +3,10 @@
 
 use std::path::{Path, PathBuf};
 
+use common::{tensor_bytes as bytes_of, write_raw};
 use modules::prelude::*;
+
+mod common;
 
 #[derive(Module)]
 #[module(new())]
@@ -12,23 +15,6 @@ struct Net {
     lin: Linear,
     #[module(buffer = [], init = init::constant(5.0), dtype = I64)]
     steps: Buffer,
-}
-
-fn bytes_of(m: &dyn Module) -> Vec<Vec<u8>> {
-    m.state_dict()
-        .iter()
-        .map(|(_, t)| t.tensor().as_bytes().unwrap().to_vec())
-        .collect()
-}
-
-/// A safetensors file by hand: the header text as given, padded to 8 bytes, then `data`.
-fn write_raw(path: &Path, header: &str, data: &[u8]) {
-    let mut h = header.as_bytes().to_vec();
-    h.resize(h.len().next_multiple_of(8), b' ');
-    let mut out = (h.len() as u64).to_le_bytes().to_vec();
-    out.extend(h);
-    out.extend(data);
-    std::fs::write(path, out).unwrap();
 }
 
 const DATA_LEN: usize = 48 + 12 + 8;

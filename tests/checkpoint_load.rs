@@ -4,30 +4,19 @@
 
 #[path = "../examples/models/bert.rs"]
 mod bert;
+mod common;
 #[path = "../examples/models/llama.rs"]
 mod llama;
 
 use std::path::PathBuf;
 
 use bert::{Bert, BertConfig};
+use common::{tensor_bytes as bytes_of, write_raw};
 use llama::{Llama, LlamaConfig};
 use modules::prelude::*;
 
 fn fixture(name: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(format!("tests/fixtures/torch_small/{name}.safetensors"))
-}
-
-/// Every tensor's bytes, by state-dict name.
-fn bytes_of(m: &dyn Module) -> Vec<(String, Vec<u8>)> {
-    m.state_dict()
-        .iter()
-        .map(|(k, t)| {
-            (
-                k.to_string(),
-                t.tensor().to(Cpu).unwrap().as_bytes().unwrap().to_vec(),
-            )
-        })
-        .collect()
 }
 
 /// The tensors of a safetensors file, read with the safetensors crate itself.
@@ -46,6 +35,17 @@ fn file_bytes(path: &std::path::Path) -> Vec<(String, Vec<u8>)> {
 fn sorted(mut v: Vec<(String, Vec<u8>)>) -> Vec<(String, Vec<u8>)> {
     v.sort();
     v
+}
+
+/// A tiny Llama saved in a fresh temporary directory.
+fn saved_tiny_llama() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("llama.safetensors");
+    modules::new!(Llama, LlamaConfig::tiny())
+        .unwrap()
+        .save_safetensors(&path)
+        .unwrap();
+    (dir, path)
 }
 
 fn fixture_modules() -> Vec<(&'static str, Box<dyn Module>)> {
@@ -378,12 +378,7 @@ fn uninitialized_tracks_every_kind_of_write_and_lists_non_persistent_buffers() {
 
 #[test]
 fn dry_run_on_meta_reports_what_a_load_would_and_writes_nothing() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("llama.safetensors");
-    modules::new!(Llama, LlamaConfig::tiny())
-        .unwrap()
-        .save_safetensors(&path)
-        .unwrap();
+    let (_dir, path) = saved_tiny_llama();
     let meta = skip_init!(Llama, LlamaConfig::tiny(), device = Meta).unwrap();
     let r = meta.check_safetensors(&path, LoadOptions::strict()).unwrap();
     assert!(r.is_complete());
@@ -593,12 +588,7 @@ fn zero_copy_views_the_file_and_writes_stay_private() {
 
 #[test]
 fn progress_reports_every_byte() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("llama.safetensors");
-    modules::new!(Llama, LlamaConfig::tiny())
-        .unwrap()
-        .save_safetensors(&path)
-        .unwrap();
+    let (_dir, path) = saved_tiny_llama();
     let mut calls = Vec::new();
     let mut m = skip_init!(Llama, LlamaConfig::tiny()).unwrap();
     let r = m
@@ -610,4 +600,56 @@ fn progress_reports_every_byte() {
     assert_eq!(calls.first(), Some(&(0, r.bytes)));
     assert_eq!(calls.last(), Some(&(r.bytes, r.bytes)));
     assert!(calls.windows(2).all(|w| w[0].0 <= w[1].0));
+}
+
+#[test]
+fn misaligned_tensor_data_loads_through_a_copy_in_every_mode() {
+    #[derive(Module)]
+    #[module(new())]
+    struct Odd {
+        #[module(buffer = [3], init = init::zeros(), dtype = U8)]
+        tag: Buffer,
+        #[module(param = [2], init = init::zeros())]
+        w: Parameter,
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("odd.safetensors");
+    let mut data = vec![7u8, 8, 9];
+    data.extend([1.5f32, -2.25].iter().flat_map(|x| x.to_le_bytes()));
+    // `w` starts 3 bytes into the data: misaligned for f32 in the file and in any mapping.
+    write_raw(
+        &path,
+        r#"{"tag":{"dtype":"U8","shape":[3],"data_offsets":[0,3]},"w":{"dtype":"F32","shape":[2],"data_offsets":[3,11]}}"#,
+        &data,
+    );
+    for (device, opts) in [
+        (Cpu, LoadOptions::strict()),
+        (Cpu, LoadOptions::strict().zero_copy(true)),
+        (Meta, LoadOptions::strict().zero_copy(true)),
+        (Cpu, LoadOptions::strict().cast_floats()),
+    ] {
+        let mut m = skip_init!(Odd, device = device).unwrap();
+        m.load_safetensors(&path, opts).unwrap();
+        assert_eq!(m.w.tensor().to_vec::<f32>().unwrap(), [1.5, -2.25]);
+        assert_eq!(m.tag.tensor().to_vec::<u8>().unwrap(), [7, 8, 9]);
+    }
+}
+
+#[test]
+fn zero_copy_tensors_outlive_the_file_name_and_the_loader() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("lin.safetensors");
+    let a = modules::new!(Linear, 64, 32).unwrap();
+    a.save_safetensors(&path).unwrap();
+    let mut b = skip_init!(Linear, 64, 32, device = Meta).unwrap();
+    b.load_safetensors(&path, LoadOptions::strict().zero_copy(true))
+        .unwrap();
+    std::fs::remove_file(&path).unwrap(); // the mapping keeps the data alive
+    assert_eq!(bytes_of(&a), bytes_of(&b));
+    let w = b.weight.clone();
+    drop(b);
+    assert_eq!(
+        w.tensor().to_vec::<f32>().unwrap(),
+        a.weight.tensor().to_vec::<f32>().unwrap()
+    );
 }

@@ -1,4 +1,4 @@
-//! A small 3-level model shared by the integration tests.
+//! A small 3-level model shared by the integration tests, and checkpoint helpers.
 #![allow(dead_code)]
 
 use modules::prelude::*;
@@ -40,4 +40,27 @@ pub struct Model {
 
 pub fn names<T>(v: Vec<(String, T)>) -> Vec<String> {
     v.into_iter().map(|(n, _)| n).collect()
+}
+
+/// Every state-dict tensor's bytes (copied to the host), by name, in state-dict order.
+pub fn tensor_bytes(m: &dyn Module) -> Vec<(String, Vec<u8>)> {
+    m.state_dict()
+        .iter()
+        .map(|(k, t)| {
+            (
+                k.to_string(),
+                t.tensor().to(Cpu).unwrap().as_bytes().unwrap().to_vec(),
+            )
+        })
+        .collect()
+}
+
+/// A safetensors file by hand: the header text as given, padded to 8 bytes, then `data`.
+pub fn write_raw(path: &std::path::Path, header: &str, data: &[u8]) {
+    let mut h = header.as_bytes().to_vec();
+    h.resize(h.len().next_multiple_of(8), b' ');
+    let mut out = (h.len() as u64).to_le_bytes().to_vec();
+    out.extend(h);
+    out.extend(data);
+    std::fs::write(path, out).unwrap();
 }

@@ -164,3 +164,6 @@ fn init_unwritten(slots: &[NamedSlot<'_>]) -> Result<()> {
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests;

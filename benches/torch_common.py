@@ -1,5 +1,8 @@
-"""The Llama shapes of examples/models/llama.rs in torch, with Hugging Face's names: shared by
-the PyTorch twins of the benchmarks."""
+"""What the PyTorch twins of the benchmarks share: the Llama shapes of examples/models/llama.rs
+in torch, with Hugging Face's names, and the timing helper."""
+import statistics
+import time
+
 import torch.nn as nn
 
 CONFIGS = {
@@ -50,3 +53,12 @@ class Llama(nn.Module):
         super().__init__()
         self.model = Inner(c, device, dtype)
         self.lm_head = nn.Linear(c["dim"], c["vocab"], bias=False, device=device, dtype=dtype)
+
+
+def median_time(runs, f):
+    ts = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        f()
+        ts.append(time.perf_counter() - t)
+    return statistics.median(ts)
