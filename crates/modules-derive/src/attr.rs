@@ -110,10 +110,6 @@ pub struct Field {
     pub kind: FieldKind,
 }
 
-fn is(meta: &syn::meta::ParseNestedMeta, key: &str) -> bool {
-    meta.path.is_ident(key)
-}
-
 fn key_name(path: &Path) -> String {
     path.segments
         .iter()
@@ -125,29 +121,35 @@ fn key_name(path: &Path) -> String {
 pub fn parse_struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> StructAttrs {
     let mut out = StructAttrs::default();
     for attr in attrs.iter().filter(|a| a.path().is_ident("module")) {
+        let mut found = Errors::default();
         let r = attr.parse_nested_meta(|meta| {
-            if is(&meta, "crate") {
-                out.krate = Some(meta.value()?.parse()?);
-            } else if is(&meta, "name") {
-                out.name = Some(meta.value()?.parse()?);
-            } else if is(&meta, "extra_repr") {
-                out.extra_repr = Some(meta.value()?.parse()?);
-            } else if is(&meta, "reset") {
-                out.reset = Some(meta.value()?.parse()?);
-            } else if is(&meta, "new") {
-                let content;
-                syn::parenthesized!(content in meta.input);
-                let decls = Punctuated::<ArgDecl, Token![,]>::parse_terminated(&content)?;
-                out.new = Some((meta.path.span(), decls.into_iter().collect()));
-            } else {
-                return Err(meta.error(format!(
-                    "unknown module attribute `{}`; on a struct, expected one of: \
-                     `new(arg: Type, ...)`, `crate = path`, `name = \"...\"`, `extra_repr = path`, `reset = path`",
-                    key_name(&meta.path)
-                )));
+            let key = key_name(&meta.path);
+            let given = match key.as_str() {
+                "crate" => out.krate.replace(meta.value()?.parse()?).is_some(),
+                "name" => out.name.replace(meta.value()?.parse()?).is_some(),
+                "extra_repr" => out.extra_repr.replace(meta.value()?.parse()?).is_some(),
+                "reset" => out.reset.replace(meta.value()?.parse()?).is_some(),
+                "new" => {
+                    let content;
+                    syn::parenthesized!(content in meta.input);
+                    let decls = Punctuated::<ArgDecl, Token![,]>::parse_terminated(&content)?;
+                    out.new.replace((meta.path.span(), decls.into_iter().collect())).is_some()
+                }
+                _ => {
+                    return Err(meta.error(format!(
+                        "unknown module attribute `{key}`; on a struct, expected one of: \
+                         `new(arg: Type, ...)`, `crate = path`, `name = \"...\"`, `extra_repr = path`, `reset = path`"
+                    )))
+                }
+            };
+            if given {
+                found.at(meta.path.span(), format!("duplicate module attribute `{key}`"));
             }
             Ok(())
         });
+        if let Err(e) = found.finish() {
+            errors.push(e);
+        }
         if let Err(e) = r {
             errors.push(e);
         }
@@ -178,22 +180,85 @@ pub fn parse_struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Stru
     out
 }
 
-#[derive(Default)]
-struct RawField {
-    skip: Option<Span>,
-    rename: Option<LitStr>,
-    config: Option<Expr>,
-    param: Option<Expr>,
-    buffer: Option<Expr>,
-    init: Option<Expr>,
-    requires_grad: Option<Expr>,
-    dtype: Option<Expr>,
-    persistent: Option<Expr>,
-    new: Option<(Span, CallArgs)>,
-    build: Option<Expr>,
-    flatten: bool,
-    repeat: Option<Expr>,
-    when: Option<Expr>,
+/// One key of a `#[module(...)]` attribute: its value and the span of the key. Setting it a
+/// second time is an error at the second occurrence (serde_derive's `Attr`).
+pub struct Attr<T> {
+    key: &'static str,
+    value: Option<(Span, T)>,
+}
+
+impl<T> Attr<T> {
+    fn new(key: &'static str) -> Self {
+        Attr { key, value: None }
+    }
+
+    fn set(&mut self, errors: &mut Errors, span: Span, value: T) {
+        if self.value.is_some() {
+            errors.at(span, format!("duplicate module attribute `{}`", self.key));
+        } else {
+            self.value = Some((span, value));
+        }
+    }
+
+    pub fn key(&self) -> &'static str {
+        self.key
+    }
+
+    /// Where the key was written.
+    pub fn span(&self) -> Option<Span> {
+        self.value.as_ref().map(|(s, _)| *s)
+    }
+
+    pub fn is_set(&self) -> bool {
+        self.value.is_some()
+    }
+
+    pub fn take(self) -> Option<T> {
+        self.value.map(|(_, v)| v)
+    }
+
+    pub fn take_spanned(self) -> Option<(Span, T)> {
+        self.value
+    }
+}
+
+/// Every key of one field's `#[module(...)]` attributes, before their combination is checked.
+pub struct RawField {
+    pub skip: Attr<()>,
+    pub rename: Attr<LitStr>,
+    pub config: Attr<Expr>,
+    pub param: Attr<Expr>,
+    pub buffer: Attr<Expr>,
+    pub init: Attr<Expr>,
+    pub requires_grad: Attr<Expr>,
+    pub dtype: Attr<Expr>,
+    pub persistent: Attr<Expr>,
+    pub new: Attr<CallArgs>,
+    pub build: Attr<Expr>,
+    pub flatten: Attr<()>,
+    pub repeat: Attr<Expr>,
+    pub when: Attr<Expr>,
+}
+
+impl Default for RawField {
+    fn default() -> Self {
+        RawField {
+            skip: Attr::new("skip"),
+            rename: Attr::new("rename"),
+            config: Attr::new("config"),
+            param: Attr::new("param"),
+            buffer: Attr::new("buffer"),
+            init: Attr::new("init"),
+            requires_grad: Attr::new("requires_grad"),
+            dtype: Attr::new("dtype"),
+            persistent: Attr::new("persistent"),
+            new: Attr::new("new"),
+            build: Attr::new("build"),
+            flatten: Attr::new("flatten"),
+            repeat: Attr::new("repeat"),
+            when: Attr::new("when"),
+        }
+    }
 }
 
 const FIELD_KEYS: &str = "`param = [dims]`, `buffer = [dims]`, `init = expr`, `new(args...)`, `repeat = n`, \
@@ -203,182 +268,48 @@ const FIELD_KEYS: &str = "`param = [dims]`, `buffer = [dims]`, `init = expr`, `n
 fn parse_raw_field(field: &syn::Field, errors: &mut Errors) -> RawField {
     let mut raw = RawField::default();
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("module")) {
+        let mut found = Errors::default();
         let r = attr.parse_nested_meta(|meta| {
             let span = meta.path.span();
-            if is(&meta, "skip") {
-                raw.skip = Some(span);
-            } else if is(&meta, "rename") {
-                raw.rename = Some(meta.value()?.parse()?);
-            } else if is(&meta, "config") {
-                raw.config = Some(meta.value()?.parse()?);
-            } else if is(&meta, "param") {
-                raw.param = Some(meta.value()?.parse()?);
-            } else if is(&meta, "buffer") {
-                raw.buffer = Some(meta.value()?.parse()?);
-            } else if is(&meta, "init") {
-                raw.init = Some(meta.value()?.parse()?);
-            } else if is(&meta, "requires_grad") {
-                raw.requires_grad = Some(meta.value()?.parse()?);
-            } else if is(&meta, "dtype") {
-                raw.dtype = Some(meta.value()?.parse()?);
-            } else if is(&meta, "persistent") {
-                raw.persistent = Some(meta.value()?.parse()?);
-            } else if is(&meta, "repeat") {
-                raw.repeat = Some(meta.value()?.parse()?);
-            } else if is(&meta, "build") {
-                raw.build = Some(meta.value()?.parse()?);
-            } else if is(&meta, "flatten") {
-                raw.flatten = true;
-            } else if is(&meta, "when") {
-                raw.when = Some(meta.value()?.parse()?);
-            } else if is(&meta, "new") {
-                let content;
-                syn::parenthesized!(content in meta.input);
-                let mut args: CallArgs = content.parse()?;
-                args.reject_reserved();
-                raw.new = Some((span, args));
-            } else {
-                return Err(meta.error(format!(
-                    "unknown module attribute `{}`; on a field, expected one of: {FIELD_KEYS}",
-                    key_name(&meta.path)
-                )));
+            let e = &mut found;
+            let expr = |meta: &syn::meta::ParseNestedMeta| -> syn::Result<Expr> { meta.value()?.parse() };
+            match key_name(&meta.path).as_str() {
+                "skip" => raw.skip.set(e, span, ()),
+                "flatten" => raw.flatten.set(e, span, ()),
+                "rename" => raw.rename.set(e, span, meta.value()?.parse()?),
+                "config" => raw.config.set(e, span, expr(&meta)?),
+                "param" => raw.param.set(e, span, expr(&meta)?),
+                "buffer" => raw.buffer.set(e, span, expr(&meta)?),
+                "init" => raw.init.set(e, span, expr(&meta)?),
+                "requires_grad" => raw.requires_grad.set(e, span, expr(&meta)?),
+                "dtype" => raw.dtype.set(e, span, expr(&meta)?),
+                "persistent" => raw.persistent.set(e, span, expr(&meta)?),
+                "repeat" => raw.repeat.set(e, span, expr(&meta)?),
+                "build" => raw.build.set(e, span, expr(&meta)?),
+                "when" => raw.when.set(e, span, expr(&meta)?),
+                "new" => {
+                    let content;
+                    syn::parenthesized!(content in meta.input);
+                    let mut args: CallArgs = content.parse()?;
+                    args.reject_reserved();
+                    raw.new.set(e, span, args);
+                }
+                other => {
+                    return Err(meta.error(format!(
+                        "unknown module attribute `{other}`; on a field, expected one of: {FIELD_KEYS}"
+                    )))
+                }
             }
             Ok(())
         });
+        if let Err(e) = found.finish() {
+            errors.push(e);
+        }
         if let Err(e) = r {
             errors.push(e);
         }
     }
     raw
-}
-
-/// Checks the combination of keys on one field and turns it into a [`FieldKind`].
-fn field_kind(raw: RawField, span: Span, errors: &mut Errors) -> FieldKind {
-    let builds = [
-        raw.param.is_some(),
-        raw.buffer.is_some(),
-        raw.new.is_some(),
-        raw.config.is_some(),
-    ]
-    .iter()
-    .filter(|b| **b)
-    .count();
-    if raw.skip.is_some() && (builds > 0 || raw.rename.is_some()) {
-        errors.at(
-            span,
-            "`skip` cannot be combined with other module attributes: a skipped field is plain data",
-        );
-    }
-    if builds > 1 {
-        errors.at(
-            span,
-            "a field is one of `param`, `buffer`, `new(...)` or `config`, not several",
-        );
-    }
-    let only = |errors: &mut Errors, e: &Option<Expr>, key: &str, allowed: &str| {
-        if let Some(e) = e {
-            errors.at(e.span(), format!("`{key}` only applies to {allowed}"));
-        }
-    };
-    if raw.param.is_none() && raw.buffer.is_none() {
-        only(
-            errors,
-            &raw.init,
-            "init",
-            "`param = ...` and `buffer = ...` fields",
-        );
-    }
-    if raw.param.is_none() {
-        only(
-            errors,
-            &raw.requires_grad,
-            "requires_grad",
-            "`param = ...` fields",
-        );
-    }
-    if raw.buffer.is_none() {
-        only(errors, &raw.dtype, "dtype", "`buffer = ...` fields");
-        only(errors, &raw.persistent, "persistent", "`buffer = ...` fields");
-    }
-    if raw.new.is_none() {
-        only(
-            errors,
-            &raw.repeat,
-            "repeat",
-            "child fields built with `new(...)`",
-        );
-    }
-    if raw.skip.is_some() {
-        return FieldKind::Skip;
-    }
-    if raw.flatten && raw.when.is_some() {
-        errors.at(
-            span,
-            "`flatten` applies to a plain module field, not an optional one",
-        );
-    }
-    if let Some(c) = raw.config {
-        only(
-            errors,
-            &raw.when,
-            "when",
-            "`param`, `buffer` and `new(...)` fields",
-        );
-        return FieldKind::Config(c);
-    }
-    let build = if let Some(shape) = raw.param {
-        match raw.init {
-            Some(init) => Some(Build::Param {
-                shape,
-                init,
-                requires_grad: raw.requires_grad,
-            }),
-            None => {
-                errors.at(
-                    shape.span(),
-                    "a `param` needs `init = ...` (for example `init = init::zeros()`)",
-                );
-                None
-            }
-        }
-    } else if let Some(shape) = raw.buffer {
-        match raw.init {
-            Some(init) => Some(Build::Buffer {
-                shape,
-                init,
-                dtype: raw.dtype,
-                persistent: raw.persistent,
-            }),
-            None => {
-                errors.at(
-                    shape.span(),
-                    "a `buffer` needs `init = ...` (for example `init = init::zeros()`)",
-                );
-                None
-            }
-        }
-    } else if let Some(e) = raw.build {
-        Some(Build::Custom(e))
-    } else {
-        raw.new.map(|(span, args)| Build::Child {
-            span,
-            args,
-            repeat: raw.repeat,
-        })
-    };
-    if build.is_none() {
-        only(
-            errors,
-            &raw.when,
-            "when",
-            "`param`, `buffer` and `new(...)` fields",
-        );
-    }
-    FieldKind::Part {
-        build: build.map(Box::new),
-        when: raw.when,
-        flatten: raw.flatten,
-    }
 }
 
 pub fn parse_fields(fields: &syn::Fields, errors: &mut Errors) -> Vec<Field> {
@@ -393,14 +324,15 @@ pub fn parse_fields(fields: &syn::Fields, errors: &mut Errors) -> Vec<Field> {
             Some(id) => id.to_string().trim_start_matches("r#").to_string(),
             None => i.to_string(),
         };
-        let name = raw.rename.as_ref().map(LitStr::value).unwrap_or(default_name);
-        if let Some(r) = &raw.rename {
+        let rename = raw.rename.value.as_ref().map(|(_, r)| r.clone());
+        let name = rename.as_ref().map(LitStr::value).unwrap_or(default_name);
+        if let Some(r) = &rename {
             if name.is_empty() || name.contains('.') {
                 errors.at(r.span(), "a module name must be non-empty and contain no `.`");
             }
         }
         let span = f.span();
-        let kind = field_kind(raw, span, errors);
+        let kind = crate::check::field_kind(raw, &f.ty, errors);
         if matches!(kind, FieldKind::Part { .. }) {
             if let Some(prev) = out
                 .iter()

@@ -9,6 +9,7 @@
 
 mod args;
 mod attr;
+mod check;
 mod emit_module;
 mod emit_new;
 mod invoke;

@@ -1,0 +1,159 @@
+//! The validation pass: which combinations of keys make sense on one field. Parsing (`attr`)
+//! only records what was written and where; every error here points at the offending key.
+
+use proc_macro2::Span;
+use syn::{Expr, Type};
+
+use crate::attr::{Attr, Build, Errors, FieldKind, RawField};
+
+/// Whether the field's type is a `Parameter` or `Buffer` (or an `Option` of one): a tensor,
+/// which has no members to flatten.
+fn is_tensor(ty: &Type) -> Option<&'static str> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    match last.ident.to_string().as_str() {
+        "Parameter" => Some("Parameter"),
+        "Buffer" => Some("Buffer"),
+        "Option" => match &last.arguments {
+            syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|arg| match arg {
+                syn::GenericArgument::Type(t) => is_tensor(t),
+                _ => None,
+            }),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+fn only(errors: &mut Errors, a: &Attr<Expr>, allowed: &str) {
+    if let Some(span) = a.span() {
+        errors.at(span, format!("`{}` only applies to {allowed}", a.key()));
+    }
+}
+
+/// Checks the combination of keys on one field and turns it into a [`FieldKind`].
+pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
+    // What the field is: at most one of these. The second one written is the error.
+    let kinds: [(&str, Option<Span>); 5] = [
+        ("param", raw.param.span()),
+        ("buffer", raw.buffer.span()),
+        ("new(...)", raw.new.span()),
+        ("build", raw.build.span()),
+        ("config", raw.config.span()),
+    ];
+    let given: Vec<(&str, Span)> = kinds.iter().filter_map(|(k, s)| s.map(|s| (*k, s))).collect();
+    if let [(first, _), (second, span), ..] = given[..] {
+        errors.at(
+            span,
+            format!(
+                "`{second}` cannot be combined with `{first}`: a field is one of `param`, `buffer`, `new(...)`, `build` or `config`"
+            ),
+        );
+    }
+    if raw.skip.is_set() {
+        let others = [
+            ("rename", raw.rename.span()),
+            ("when", raw.when.span()),
+            ("flatten", raw.flatten.span()),
+            ("init", raw.init.span()),
+            ("repeat", raw.repeat.span()),
+        ];
+        for (key, span) in given.iter().map(|(k, s)| (*k, Some(*s))).chain(others) {
+            if let Some(span) = span {
+                errors.at(
+                    span,
+                    format!("`{key}` cannot be combined with `skip`: a skipped field is plain data the derive ignores"),
+                );
+            }
+        }
+        return FieldKind::Skip;
+    }
+    if raw.param.span().is_none() && raw.buffer.span().is_none() {
+        only(errors, &raw.init, "`param = ...` and `buffer = ...` fields");
+    }
+    if raw.param.span().is_none() {
+        only(errors, &raw.requires_grad, "`param = ...` fields");
+    }
+    if raw.buffer.span().is_none() {
+        only(errors, &raw.dtype, "`buffer = ...` fields");
+        only(errors, &raw.persistent, "`buffer = ...` fields");
+    }
+    if raw.new.span().is_none() {
+        only(errors, &raw.repeat, "child fields built with `new(...)`");
+    }
+    let flatten = raw.flatten.span();
+    if let Some(span) = flatten {
+        if raw.when.is_set() {
+            errors.at(
+                span,
+                "`flatten` applies to a plain module field, not an optional one",
+            );
+        } else if let Some(tensor) = is_tensor(ty) {
+            errors.at(
+                span,
+                format!("`flatten` applies to a child module; a `{tensor}` is one tensor, with no members to flatten"),
+            );
+        }
+    }
+    if raw.config.is_set() {
+        only(
+            errors,
+            &raw.when,
+            "`param`, `buffer`, `new(...)` and `build` fields",
+        );
+        return FieldKind::Config(raw.config.take().expect("set"));
+    }
+    let init = raw.init;
+    let build = if let Some((span, shape)) = raw.param.take_spanned() {
+        match init.take() {
+            Some(init) => Some(Build::Param {
+                shape,
+                init,
+                requires_grad: raw.requires_grad.take(),
+            }),
+            None => {
+                errors.at(
+                    span,
+                    "a `param` needs `init = ...` (for example `init = init::zeros()`)",
+                );
+                None
+            }
+        }
+    } else if let Some((span, shape)) = raw.buffer.take_spanned() {
+        match init.take() {
+            Some(init) => Some(Build::Buffer {
+                shape,
+                init,
+                dtype: raw.dtype.take(),
+                persistent: raw.persistent.take(),
+            }),
+            None => {
+                errors.at(
+                    span,
+                    "a `buffer` needs `init = ...` (for example `init = init::zeros()`)",
+                );
+                None
+            }
+        }
+    } else if let Some(e) = raw.build.take() {
+        Some(Build::Custom(e))
+    } else {
+        raw.new.take_spanned().map(|(span, args)| Build::Child {
+            span,
+            args,
+            repeat: raw.repeat.take(),
+        })
+    };
+    if build.is_none() {
+        only(
+            errors,
+            &raw.when,
+            "`param`, `buffer`, `new(...)` and `build` fields",
+        );
+    }
+    FieldKind::Part {
+        build: build.map(Box::new),
+        when: raw.when.take(),
+        flatten: flatten.is_some(),
+    }
+}
