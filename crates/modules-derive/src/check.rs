@@ -31,6 +31,66 @@ fn only(errors: &mut Errors, a: &Attr<Expr>, allowed: &str) {
     }
 }
 
+/// The last path segment of a type, and its first generic type argument: `Option<Linear>`.
+fn outer(ty: &Type) -> Option<(String, Option<&Type>)> {
+    let Type::Path(p) = ty else { return None };
+    let last = p.path.segments.last()?;
+    let arg = match &last.arguments {
+        syn::PathArguments::AngleBracketed(a) => a.args.iter().find_map(|arg| match arg {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        }),
+        _ => None,
+    };
+    Some((last.ident.to_string(), arg))
+}
+
+fn type_name(ty: &Type) -> String {
+    quote::ToTokens::to_token_stream(ty)
+        .to_string()
+        .replace(" < ", "<")
+        .replace(" >", ">")
+        .replace("< ", "<")
+}
+
+/// `when` needs an `Option` field and `repeat` a `Vec` one: checked on the written type, so the
+/// mistake is one error here instead of trait errors in generated code. (A type alias for an
+/// `Option` or `Vec` must be written out.)
+fn container(errors: &mut Errors, span: Option<Span>, key: &str, ty: &Type, want: &str, what: &str) {
+    if let Some(span) = span {
+        if outer(ty).map(|(name, _)| name) != Some(want.to_string()) {
+            errors.at(
+                span,
+                format!(
+                    "`{key}` needs {} `{want}<...>` field ({what}), found `{}`",
+                    if want.starts_with('O') { "an" } else { "a" },
+                    type_name(ty)
+                ),
+            );
+        }
+    }
+}
+
+/// With `new(...)` on the struct, every part must say how it is built.
+pub fn constructors(fields: &[crate::attr::Field], errors: &mut Errors) {
+    for f in fields {
+        if let FieldKind::Part { build: None, .. } = f.kind {
+            let at = match &f.member {
+                syn::Member::Named(id) => id.span(),
+                syn::Member::Unnamed(i) => i.span,
+            };
+            errors.at(
+                at,
+                format!(
+                    "field `{}` has no constructor declaration: add `param = [dims], init = ...`, \
+                     `buffer = [dims], init = ...`, `new(args...)`, `build = |options| ...`, `config = expr` or `skip`",
+                    crate::attr::member_name(&f.member)
+                ),
+            );
+        }
+    }
+}
+
 /// Checks the combination of keys on one field and turns it into a [`FieldKind`].
 pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
     // What the field is: at most one of these. The second one written is the error.
@@ -81,6 +141,22 @@ pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
     if raw.new.span().is_none() {
         only(errors, &raw.repeat, "child fields built with `new(...)`");
     }
+    container(
+        errors,
+        raw.when.span(),
+        "when",
+        ty,
+        "Option",
+        "present when the condition holds",
+    );
+    container(
+        errors,
+        raw.repeat.span(),
+        "repeat",
+        ty,
+        "Vec",
+        "one child per repetition",
+    );
     let flatten = raw.flatten.span();
     if let Some(span) = flatten {
         if raw.when.is_set() {
@@ -116,7 +192,8 @@ pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
                     span,
                     "a `param` needs `init = ...` (for example `init = init::zeros()`)",
                 );
-                None
+                // Reported: nothing more is said about this field.
+                return FieldKind::Skip;
             }
         }
     } else if let Some((span, shape)) = raw.buffer.take_spanned() {
@@ -132,7 +209,8 @@ pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
                     span,
                     "a `buffer` needs `init = ...` (for example `init = init::zeros()`)",
                 );
-                None
+                // Reported: nothing more is said about this field.
+                return FieldKind::Skip;
             }
         }
     } else if let Some(e) = raw.build.take() {

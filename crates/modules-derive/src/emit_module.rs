@@ -89,3 +89,36 @@ pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &
         }
     }
 }
+
+/// What a failed derive still emits beside its `compile_error!`: `Module`, `Display` and
+/// `Debug` with no members, so that code using the type reports nothing more than the
+/// derive's own errors (thiserror's `fallback.rs`).
+pub fn fallback(input: &DeriveInput, krate: &Path) -> TokenStream {
+    let ident = &input.ident;
+    let name = ident.to_string();
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
+        #[automatically_derived]
+        #[diagnostic::do_not_recommend]
+        impl #impl_generics #krate::Module for #ident #ty_generics #where_clause {
+            fn type_name(&self) -> &str {
+                #name
+            }
+            fn visit<'__a>(&'__a self, _: &mut dyn #krate::Visitor<'__a>) {}
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::std::fmt::Display for #ident #ty_generics #where_clause {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#name)
+            }
+        }
+
+        #[automatically_derived]
+        impl #impl_generics ::std::fmt::Debug for #ident #ty_generics #where_clause {
+            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                f.write_str(#name)
+            }
+        }
+    }
+}

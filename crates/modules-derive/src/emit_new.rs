@@ -248,14 +248,8 @@ fn emit_construct(fields: &[Field], krate: &Path, new_span: Span) -> TokenStream
         let value = match &f.kind {
             FieldKind::Skip => quote!(::std::default::Default::default()),
             FieldKind::Config(e) => quote!(#e),
-            FieldKind::Part { build: None, .. } => {
-                let msg = format!(
-                    "field `{}` has no constructor declaration: add `param = [dims], init = ...`, \
-                     `buffer = [dims], init = ...`, `new(args...)`, `build = |options| ...`, `config = expr` or `skip`",
-                    crate::attr::member_name(member)
-                );
-                quote_spanned!(f.span=> ::std::compile_error!(#msg))
-            }
+            // Rejected by `check::constructors` before anything is emitted.
+            FieldKind::Part { build: None, .. } => quote!(::std::unreachable!()),
             FieldKind::Part {
                 build: Some(build),
                 when,

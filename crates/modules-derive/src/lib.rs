@@ -23,30 +23,46 @@ use syn::{parse_macro_input, DeriveInput};
 pub fn derive_module(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand(&input)
-        .unwrap_or_else(syn::Error::into_compile_error)
+        .unwrap_or_else(|(e, krate)| {
+            let mut out = e.into_compile_error();
+            out.extend(emit_module::fallback(
+                &input,
+                &krate.unwrap_or_else(|| syn::parse_quote!(::modules)),
+            ));
+            out
+        })
         .into()
 }
 
-fn expand(input: &DeriveInput) -> syn::Result<proc_macro2::TokenStream> {
+/// On error: the errors, and the runtime's path if the struct named one.
+type Failure = (syn::Error, Option<syn::Path>);
+
+fn expand(input: &DeriveInput) -> Result<proc_macro2::TokenStream, Failure> {
     let mut errors = attr::Errors::default();
     let fields = match &input.data {
         syn::Data::Struct(s) => &s.fields,
         syn::Data::Enum(e) => {
-            return Err(syn::Error::new(
-                e.enum_token.span,
-                "#[derive(Module)] needs a struct: a module is a fixed set of named parts, not one of several variants",
+            return Err((
+                syn::Error::new(
+                    e.enum_token.span,
+                    "#[derive(Module)] needs a struct: a module is a fixed set of named parts, not one of several variants",
+                ),
+                None,
             ))
         }
         syn::Data::Union(u) => {
-            return Err(syn::Error::new(
-                u.union_token.span,
-                "#[derive(Module)] needs a struct, not a union",
+            return Err((
+                syn::Error::new(u.union_token.span, "#[derive(Module)] needs a struct, not a union"),
+                None,
             ))
         }
     };
     let attrs = attr::parse_struct_attrs(&input.attrs, &mut errors);
     let fields = attr::parse_fields(fields, &mut errors);
-    errors.finish()?;
+    if attrs.new.is_some() {
+        check::constructors(&fields, &mut errors);
+    }
+    errors.finish().map_err(|e| (e, attrs.krate.clone()))?;
     let krate: syn::Path = attrs
         .krate
         .clone()
