@@ -142,7 +142,7 @@ impl Module for Careless {
 
 impl SupportsDevice for Careless {
     type Args = usize;
-    type Builder = modules::__private::Whole<usize>;
+    type Builder = modules::SingleArg<usize>;
     fn args() -> Self::Builder {
         Default::default()
     }
@@ -169,7 +169,7 @@ impl Module for Careful {
 
 impl SupportsDevice for Careful {
     type Args = usize;
-    type Builder = modules::__private::Whole<usize>;
+    type Builder = modules::SingleArg<usize>;
     fn args() -> Self::Builder {
         Default::default()
     }

@@ -146,7 +146,7 @@ impl Module for Sequential {
 #[diagnostic::do_not_recommend]
 impl SupportsDevice for Sequential {
     type Args = Vec<ModuleBuilder>;
-    type Builder = modules::__private::Whole<Vec<ModuleBuilder>>;
+    type Builder = modules::SingleArg<Vec<ModuleBuilder>>;
     fn args() -> Self::Builder {
         Default::default()
     }
@@ -256,7 +256,7 @@ impl Module for ModuleDict {
 #[diagnostic::do_not_recommend]
 impl SupportsDevice for ModuleDict {
     type Args = Vec<(String, ModuleBuilder)>;
-    type Builder = modules::__private::Whole<Vec<(String, ModuleBuilder)>>;
+    type Builder = modules::SingleArg<Vec<(String, ModuleBuilder)>>;
     fn args() -> Self::Builder {
         Default::default()
     }

@@ -125,7 +125,7 @@ impl RnnWeights {
         let directions = if bidirectional { 2 } else { 1 };
         let mut params = Vec::new();
         let mut add = |name: String, shape: Vec<usize>| -> Result<(), Error> {
-            let p = crate::__private::parameter(options, shape, rnn_init(hidden_size), true)?;
+            let p = Parameter::declared(shape, rnn_init(hidden_size), options)?;
             params.push((name, p));
             Ok(())
         };

@@ -23,7 +23,7 @@ use crate::{Buffer, DType, Device, Error, Initializer, Module, Parameter, Result
 /// }
 /// impl SupportsDevice for Scale {
 ///     type Args = usize;
-///     type Builder = modules_core::__private::Whole<usize>;
+///     type Builder = modules_core::SingleArg<usize>;
 ///     fn args() -> Self::Builder { Default::default() }
 ///     fn construct(n: usize, options: &TensorOptions) -> Result<Self> {
 ///         Ok(Scale { w: Parameter::new(Tensor::ones([n], *options)?) }) // honours the device
@@ -99,6 +99,92 @@ fn check_all_meta<M: Module>(m: &M) -> Result<()> {
     Ok(())
 }
 
+/// The argument builder of a hand-written [`SupportsDevice`] whose `Args` is one value:
+/// `skip_init!(M, value)` sets it, and leaving it out is a compile error naming it.
+///
+/// ```
+/// use modules_core::SingleArg;
+/// let b: SingleArg<usize> = Default::default();
+/// let _ = b;
+/// ```
+pub struct SingleArg<A, S = __private::Unset>(S, std::marker::PhantomData<A>);
+
+impl<A> Default for SingleArg<A> {
+    fn default() -> Self {
+        SingleArg(__private::Unset, std::marker::PhantomData)
+    }
+}
+
+impl<A> __private::Positional for SingleArg<A, __private::Unset> {
+    type Value = A;
+    type Next = SingleArg<A, __private::Set<A>>;
+    fn push(self, value: A) -> SingleArg<A, __private::Set<A>> {
+        SingleArg(__private::Set(value), std::marker::PhantomData)
+    }
+}
+
+impl<A, S> SingleArg<A, S> {
+    /// The arguments.
+    pub fn finish(self) -> A
+    where
+        S: __private::IsSet<A, __private::args>,
+    {
+        self.0.value()
+    }
+}
+
+impl Parameter {
+    /// A parameter as `#[module(param = [...], init = ...)]` declares it: allocated on
+    /// `options.device` in `options.dtype` and initialized by `init` (not on meta), which
+    /// `reset_parameters` runs again. For hand-written constructors.
+    ///
+    /// ```
+    /// use modules_core::{init, Device, Parameter, TensorOptions};
+    /// let p = Parameter::declared([4, 2], init::ones(), &TensorOptions::from(Device::Cpu)).unwrap();
+    /// assert_eq!(p.tensor().to_vec::<f32>().unwrap(), [1.0; 8]);
+    /// ```
+    pub fn declared<I: Initializer + 'static>(
+        shape: impl IntoShape,
+        init: I,
+        options: &TensorOptions,
+    ) -> Result<Parameter> {
+        let t = declared_tensor(shape, *options, &init)?;
+        Ok(Parameter::with_init(t, init))
+    }
+}
+
+impl Buffer {
+    /// A buffer as `#[module(buffer = [...], init = ...)]` declares it, in `options.dtype`
+    /// (pass options with another dtype for an integer buffer).
+    ///
+    /// ```
+    /// use modules_core::{init, Buffer, DType, Device, TensorOptions};
+    /// let b = Buffer::declared([], init::zeros(), &TensorOptions::from((Device::Cpu, DType::I64)), true).unwrap();
+    /// assert_eq!(b.tensor().to_vec::<i64>().unwrap(), [0]);
+    /// ```
+    pub fn declared<I: Initializer + 'static>(
+        shape: impl IntoShape,
+        init: I,
+        options: &TensorOptions,
+        persistent: bool,
+    ) -> Result<Buffer> {
+        let t = declared_tensor(shape, *options, &init)?;
+        Ok(Buffer::with_init(t, init, persistent))
+    }
+}
+
+fn declared_tensor<I: Initializer>(
+    shape: impl IntoShape,
+    options: TensorOptions,
+    init: &I,
+) -> Result<Tensor> {
+    let mut t = Tensor::empty(shape, options)?;
+    if options.device != Device::Meta {
+        init.initialize(&mut t)?;
+    }
+    Ok(t)
+}
+
 /// How a value becomes a constructor argument of type `T` when it is given by keyword or to a
 /// generated `new`: itself, or a declared conversion (a convolution's `kernel_size: Size<2>`
 /// takes `3` and `[3, 5]`). Positional arguments of `skip_init!`/`new!` take exactly the
@@ -137,7 +223,6 @@ impl<T> IntoArg<T> for T {
 #[doc(hidden)]
 pub mod __private {
     use super::*;
-    use std::marker::PhantomData;
 
     pub use crate::construct::SupportsDevice;
 
@@ -227,33 +312,6 @@ pub mod __private {
         type Inner = T;
     }
 
-    /// Builder for a hand-written `SupportsDevice` whose `Args` is passed as one value.
-    pub struct Whole<A, S = Unset>(S, PhantomData<A>);
-
-    impl<A> Default for Whole<A> {
-        fn default() -> Self {
-            Whole(Unset, PhantomData)
-        }
-    }
-
-    impl<A> Positional for Whole<A, Unset> {
-        type Value = A;
-        type Next = Whole<A, Set<A>>;
-        fn push(self, value: A) -> Whole<A, Set<A>> {
-            Whole(Set(value), PhantomData)
-        }
-    }
-
-    impl<A, S> Whole<A, S> {
-        /// The arguments.
-        pub fn finish(self) -> A
-        where
-            S: IsSet<A, args>,
-        {
-            self.0.value()
-        }
-    }
-
     /// The name of a hand-written module's single argument, in error messages.
     #[allow(non_camel_case_types)]
     pub struct args;
@@ -286,14 +344,6 @@ pub mod __private {
         M::construct(build_args(M::args()), options)
     }
 
-    fn tensor<I: Initializer>(shape: impl IntoShape, options: TensorOptions, init: &I) -> Result<Tensor> {
-        let mut t = Tensor::empty(shape, options)?;
-        if options.device != Device::Meta {
-            init.initialize(&mut t)?;
-        }
-        Ok(t)
-    }
-
     /// A `build = |options| ...` part.
     pub fn build_part<T, F>(build: F, options: &TensorOptions) -> Result<T>
     where
@@ -309,8 +359,7 @@ pub mod __private {
         init: I,
         requires_grad: bool,
     ) -> Result<Parameter> {
-        let t = tensor(shape, *options, &init)?;
-        let p = Parameter::with_init(t, init);
+        let p = Parameter::declared(shape, init, options)?;
         p.set_requires_grad(requires_grad);
         Ok(p)
     }
@@ -323,9 +372,12 @@ pub mod __private {
         dtype: Option<DType>,
         persistent: bool,
     ) -> Result<Buffer> {
-        let o = options.dtype(dtype.unwrap_or(options.dtype));
-        let t = tensor(shape, o, &init)?;
-        Ok(Buffer::with_init(t, init, persistent))
+        Buffer::declared(
+            shape,
+            init,
+            &options.dtype(dtype.unwrap_or(options.dtype)),
+            persistent,
+        )
     }
 }
 

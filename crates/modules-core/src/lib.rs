@@ -28,7 +28,7 @@ mod construct;
 
 #[doc(hidden)]
 pub use construct::__private;
-pub use construct::{skip_init, IntoArg, SupportsDevice};
+pub use construct::{skip_init, IntoArg, SingleArg, SupportsDevice};
 /// The CUDA backend (device buffers, and the cudarc it is built on).
 #[cfg(feature = "cuda")]
 pub use modules_cuda as cuda_backend;
