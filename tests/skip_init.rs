@@ -191,3 +191,29 @@ fn hand_written_supports_device_is_checked_after_construction() {
     let ok = skip_init!(Careful, 3, dtype = F16).unwrap();
     assert_eq!((ok.w.device(), ok.w.dtype()), (Cpu, F16));
 }
+
+// Calls from a `macro_rules!` body that mix the macro's own tokens (`4`, `out`) with its
+// caller's (`$in`, `bias = false`, `device = Meta`).
+macro_rules! linear_from {
+    ($in:expr, $($rest:tt)*) => {
+        skip_init!(Linear, $in, 4, $($rest)*)
+    };
+}
+
+macro_rules! linear_with_local {
+    ($n:expr) => {{
+        let out = 3;
+        skip_init!(Linear, $n, out, bias = false)
+    }};
+}
+
+#[test]
+fn skip_init_inside_macro_rules_with_arguments_from_both_sides() {
+    let a = linear_from!(2, bias = false).unwrap();
+    assert_eq!(a.to_string(), "Linear(in_features=2, out_features=4, bias=False)");
+    let b = linear_with_local!(5).unwrap();
+    assert_eq!(b.to_string(), "Linear(in_features=5, out_features=3, bias=False)");
+    let n = 7;
+    let c = linear_from!(n, device = Meta).unwrap();
+    assert_eq!((c.weight.shape(), c.weight.device()), (vec![4, 7], Meta));
+}

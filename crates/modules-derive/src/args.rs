@@ -95,17 +95,32 @@ impl CallArgs {
     /// `finish_span` is where a missing required argument is reported.
     pub fn builder_closure(&self, krate: &Path, finish_span: Span) -> TokenStream {
         // Each step is spanned at its argument, so "given twice", "too many", "no method" and
-        // type errors point at the argument. (The steps' `__b` take the argument's hygiene
-        // too: invoking the macro from a `macro_rules!` body with arguments from two
-        // different contexts is not supported; `layer!` builds its builder chain itself.)
-        let steps = self.args.iter().map(|a| match a {
-            Arg::Positional(e) => {
-                quote_spanned!(e.span()=> let __b = #krate::__private::Positional::push(__b, #e);)
+        // type errors point at the argument. Step `i` reads `__b{i}` and binds `__b{i+1}`; each
+        // variable takes the span of the step that reads it, at its binding too, so binding
+        // and use always share one hygiene context — also when the arguments come from
+        // different contexts (a `macro_rules!` body mixing its own tokens with its caller's).
+        let spans: Vec<Span> = self
+            .args
+            .iter()
+            .map(|a| match a {
+                Arg::Positional(e) => e.span(),
+                Arg::Keyword(k, _) => k.span(),
+            })
+            .chain([finish_span])
+            .collect();
+        let var = |i: usize| Ident::new(&format!("__b{i}"), spans[i]);
+        let steps = self.args.iter().enumerate().map(|(i, a)| {
+            let (cur, next) = (var(i), var(i + 1));
+            match a {
+                Arg::Positional(e) => {
+                    quote_spanned!(e.span()=> let #next = #krate::__private::Positional::push(#cur, #e);)
+                }
+                Arg::Keyword(k, e) => quote_spanned!(k.span()=> let #next = #cur.#k(#e);),
             }
-            Arg::Keyword(k, e) => quote_spanned!(k.span()=> let __b = __b.#k(#e);),
         });
-        let finish = quote_spanned!(finish_span=> __b.finish());
-        quote!(|__b| { #(#steps)* #finish })
+        let (first, last) = (var(0), var(self.args.len()));
+        let finish = quote_spanned!(finish_span=> #last.finish());
+        quote!(|#first| { #(#steps)* #finish })
     }
 
     /// The argument-list errors, if any. When there are some, callers emit only them (and a

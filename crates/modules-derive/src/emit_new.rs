@@ -97,12 +97,18 @@ pub fn emit(
     let finish_values = decls.iter().map(|d| {
         let name = &d.name;
         match &d.default {
-            Some(default) => quote! {
-                let #name = match #p::Slot::into_option(self.#name) {
-                    ::std::option::Option::Some(v) => v,
-                    ::std::option::Option::None => #default,
-                };
-            },
+            // The default is checked against the declared type on its own, at its span: a
+            // wrong type is "expected `bool`, found integer" there, not a `match` arm error.
+            Some(default) => {
+                let ty = &d.ty;
+                let checked = quote_spanned!(default.span()=> { let __default: #ty = #default; __default });
+                quote! {
+                    let #name = match #p::Slot::into_option(self.#name) {
+                        ::std::option::Option::Some(v) => v,
+                        ::std::option::Option::None => #checked,
+                    };
+                }
+            }
             None => {
                 let set = format_ident!("{}_set", name);
                 quote!(let #name = #names_mod::#set::value(self.#name);)
