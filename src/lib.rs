@@ -84,10 +84,18 @@ pub use modules_derive::new;
 pub mod prelude {
     pub use crate::checkpoint::{Checkpoint, LoadOptions, LoadReport};
     pub use crate::init;
-    pub use crate::nn::*;
+    // The modules and their option enums; their `XArgs`/`XArgsBuilder` types stay in `nn`.
+    pub use crate::nn::{
+        Activation, BatchNorm1d, BatchNorm2d, BatchNorm3d, Bilinear, Conv1d, Conv2d, Conv3d, ConvTranspose1d,
+        ConvTranspose2d, ConvTranspose3d, Dropout, Embedding, EmbeddingBag, EmbeddingBagMode, GroupNorm, Gru,
+        GruCell, Identity, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, Linear, Lstm, LstmCell,
+        ModuleBuilder, ModuleDict, MultiheadAttention, NonDynamicallyQuantizableLinear, Padding, PaddingMode,
+        Relu, RmsNorm, Rnn, RnnCell, RnnMode, RnnNonlinearity, RnnWeights, Sequential, Size,
+        TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
+    };
     pub use crate::{
-        skip_init, Buffer, DType, DType::*, Device, Device::*, Error, Module, Parameter, SupportsDevice,
-        Tensor, TensorOptions,
+        layer, new, skip_init, Buffer, DType, DType::*, Device, Device::*, Error, Module, Parameter,
+        SupportsDevice, Tensor, TensorOptions,
     };
     pub use modules_core::skip_init as skip_init_fn;
     pub use modules_core::IntoArg;

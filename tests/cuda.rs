@@ -1,10 +1,12 @@
 //! Module-level CUDA tests. Without a GPU each test prints one `skipped:` line and returns;
 //! `scripts/gpu-check.sh` runs them on a device machine.
 
-use std::sync::{Mutex, MutexGuard};
 use std::time::Instant;
 
+use common::generator_lock;
 use modules::prelude::*;
+
+mod common;
 
 #[path = "../examples/models/llama.rs"]
 mod llama;
@@ -17,11 +19,6 @@ fn gpu(test: &str) -> bool {
             false
         }
     }
-}
-
-fn generator_lock() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
 }
 
 fn assert_all_on<M: Module>(m: &M, device: Device, dtype: DType) {

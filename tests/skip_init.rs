@@ -1,15 +1,10 @@
 //! `skip_init!`: shapes, dtypes, devices, names; values not initialized; reset equals new.
 
-use std::sync::{Mutex, MutexGuard};
-
+use common::generator_lock;
+use modules::nn::LinearArgs;
 use modules::prelude::*;
 
-/// Tests that seed or draw from the process-wide generator take turns: the test harness
-/// runs tests on several threads, and a draw in between would shift the stream.
-fn generator_lock() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
+mod common;
 
 #[test]
 fn skip_init_linear_on_cpu_by_default() {

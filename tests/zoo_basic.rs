@@ -3,16 +3,11 @@
 //! seeds, `skip_init!` on meta and cpu, `skip_init` + `reset_parameters` == `new`, errors with
 //! PyTorch's messages, and `print(module)` strings checked against torch 2.15.
 
-use std::sync::{Mutex, MutexGuard};
-
+use common::generator_lock;
+use common::stats::{erf, ks, mean_var};
 use modules::prelude::*;
 
-/// Tests that seed or draw from the process-wide generator take turns (the harness runs
-/// tests on several threads, and a draw in between would shift the stream).
-fn generator_lock() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
+mod common;
 
 fn values(p: &Parameter) -> Vec<f64> {
     p.tensor().to_f64_vec().unwrap()
@@ -24,27 +19,6 @@ fn opt_values(p: &Option<Parameter>) -> Vec<f64> {
 
 fn buffer_values(b: &Option<Buffer>) -> Vec<f64> {
     b.as_ref().unwrap().tensor().to_f64_vec().unwrap()
-}
-
-fn mean_var(x: &[f64]) -> (f64, f64) {
-    let n = x.len() as f64;
-    let mean = x.iter().sum::<f64>() / n;
-    let var = x.iter().map(|v| (v - mean).powi(2)).sum::<f64>() / (n - 1.0);
-    (mean, var)
-}
-
-/// Kolmogorov–Smirnov statistic of `x` against `cdf`.
-fn ks(x: &[f64], cdf: impl Fn(f64) -> f64) -> f64 {
-    let mut s = x.to_vec();
-    s.sort_by(|a, b| a.partial_cmp(b).unwrap());
-    let n = s.len() as f64;
-    s.iter()
-        .enumerate()
-        .map(|(i, &v)| {
-            let f = cdf(v);
-            (f - i as f64 / n).abs().max(((i + 1) as f64 / n - f).abs())
-        })
-        .fold(0.0, f64::max)
 }
 
 /// U(−b, b): never out of bounds; mean and variance within 4 standard errors of b²/3; KS
@@ -72,16 +46,6 @@ fn check_uniform(x: &[f64], bound: f64, what: &str) {
     );
     let d = ks(x, |v| ((v + bound) / (2.0 * bound)).clamp(0.0, 1.0));
     assert!(d < 1.95 / n.sqrt(), "{what}: KS statistic {d}");
-}
-
-/// erf, Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7).
-fn erf(x: f64) -> f64 {
-    let t = 1.0 / (1.0 + 0.3275911 * x.abs());
-    let y = 1.0
-        - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592)
-            * t
-            * (-x * x).exp();
-    y.copysign(x)
 }
 
 /// N(0, 1): mean and variance within 4 standard errors, KS below 1.95/√n.

@@ -2,15 +2,12 @@
 //! layers and stacks, Dropout/ReLU, Sequential/ModuleDict/ModuleList — against PyTorch 2.15:
 //! names, shapes, order, reprs (§7), default-init distributions (§4) and the §10 cases.
 
-use std::sync::{Mutex, MutexGuard};
-
+use common::generator_lock;
+use common::stats::erf;
+use modules::nn::TransformerEncoderLayerArgs;
 use modules::prelude::*;
 
-/// Tests that seed or draw from the process-wide generator take turns.
-fn generator_lock() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
+mod common;
 
 fn names<T>(v: Vec<(String, T)>) -> Vec<String> {
     v.into_iter().map(|(n, _)| n).collect()
@@ -35,20 +32,6 @@ fn all_values(m: &dyn Module) -> Vec<(String, Vec<f64>)> {
 }
 
 // ---------------------------------------------------------------- distribution checks
-
-fn erf(x: f64) -> f64 {
-    // Abramowitz & Stegun 7.1.26, |error| < 1.5e-7: plenty for a KS statistic.
-    let t = 1.0 / (1.0 + 0.3275911 * x.abs());
-    let y = 1.0
-        - (((((1.061405429 * t - 1.453152027) * t) + 1.421413741) * t - 0.284496736) * t + 0.254829592)
-            * t
-            * (-x * x).exp();
-    if x >= 0.0 {
-        y
-    } else {
-        -y
-    }
-}
 
 /// Mean and std within 4 standard errors, KS distance below 1.95/√n, and (for uniforms) no
 /// value outside the bounds.

@@ -1,6 +1,7 @@
 //! `nn.TransformerEncoderLayer`, `nn.TransformerDecoderLayer`, `nn.TransformerEncoder` and
 //! `nn.TransformerDecoder`, with PyTorch's child names, order and print format.
 
+use crate::nn::LayerNormArgs;
 use crate::prelude::*;
 use crate::ResetPass;
 

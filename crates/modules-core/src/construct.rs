@@ -380,9 +380,3 @@ pub mod __private {
         )
     }
 }
-
-impl crate::Initializer for crate::init::Init {
-    fn initialize(&self, t: &mut Tensor) -> Result<()> {
-        self.apply(t)
-    }
-}

@@ -23,7 +23,7 @@ pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &
         if flatten {
             return Some(quote_spanned!(f.span=> <#ty as #krate::Module>::visit(&self.#member, __visitor);));
         }
-        // Spanned at the field's type, so "not a part of a module" points at it.
+        // Spanned at the field (`f.span`), so "not a part of a module" points at it.
         Some(quote_spanned!(f.span=> <#ty as #krate::Part>::visit_part(&self.#member, #name, __visitor);))
     });
 

@@ -6,9 +6,9 @@ use crate::{DType, Device, Error, Result, Tensor};
 
 /// Fills `t` in place with `fill`, drawing from `generator` (the default generator when `None`).
 ///
-/// Meta tensors: nothing happens and nothing is drawn. CUDA tensors: not yet (the GPU arm goes
-/// here, given the same [`RandomFill`] and [`StreamPosition`]). Non-float dtypes are rejected
-/// before anything is drawn.
+/// Meta tensors: nothing happens and nothing is drawn. CUDA tensors are filled on the device
+/// by the Philox kernels, from the same [`RandomFill`] and [`StreamPosition`] as the CPU, so
+/// both give the same values. Non-float dtypes are rejected before anything is drawn.
 pub(crate) fn fill_random(t: &mut Tensor, fill: RandomFill, generator: Option<&mut Generator>) -> Result<()> {
     let function = match fill {
         RandomFill::Uniform { .. } => "uniform_",

@@ -349,3 +349,10 @@ pub fn uniform_fan_in(fan_in: usize) -> Init {
 pub fn zero_index(index: usize) -> Init {
     Init::ZeroIndex { index }
 }
+
+/// What a derived constructor stores for `reset_parameters`: the declared `Init`, run again.
+impl crate::Initializer for Init {
+    fn initialize(&self, t: &mut Tensor) -> Result<()> {
+        self.apply(t)
+    }
+}

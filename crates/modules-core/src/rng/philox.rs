@@ -10,8 +10,9 @@ const W0: u32 = 0x9E37_79B9;
 /// Key increment of key word 1 (sqrt(3) - 1).
 const W1: u32 = 0xBB67_AE85;
 
-/// Blocks computed together by [`philox_lanes`]: 16 lanes of u32 fill two AVX2 registers or one
-/// AVX-512 register, and the products (two registers of u64 per half) stay in registers.
+/// Blocks computed together by [`philox_lanes`]: 64 blocks, so each of the four words is 64
+/// lanes of u32 — eight AVX2 or four AVX-512 registers — enough independent multiplies to keep
+/// the vector units busy while the round's products stay in registers.
 pub(crate) const LANES: usize = 64;
 
 /// One Philox 4x32-10 block: ten rounds of the counter under the key, the key bumped between rounds.
