@@ -75,3 +75,9 @@ pub fn write_raw(path: &std::path::Path, header: &str, data: &[u8]) {
     out.extend(data);
     std::fs::write(path, out).unwrap();
 }
+
+/// A safetensors file written by PyTorch 2.15 (`tests/fixtures/torch_small/`).
+pub fn fixture(name: &str) -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("tests/fixtures/torch_small/{name}.safetensors"))
+}
