@@ -3,8 +3,8 @@
 
 use std::time::Instant;
 
-use common::generator_lock;
 use modules::prelude::*;
+use modules::rng::scoped_generator;
 
 mod common;
 
@@ -86,7 +86,7 @@ fn reset_parameters_on_device_equals_cpu() {
     if !gpu("reset_parameters_on_device_equals_cpu") {
         return;
     }
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     for dtype in [F32, F64, BF16, F16] {
         modules::manual_seed(11);
         let cpu = modules::new!(Linear, 257, 33, dtype = dtype).unwrap();
@@ -178,7 +178,7 @@ fn host_computed_inits_on_cuda_match_the_cpu() {
     if !gpu("host_computed_inits_on_cuda_match_the_cpu") {
         return;
     }
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     type InitFn = fn(&mut Tensor) -> Result<(), Error>;
     let cases: [(&str, [usize; 3], InitFn); 4] = [
         ("orthogonal_", [12, 4, 2], |t| init::orthogonal_(t, 1.0, None)),
@@ -213,7 +213,7 @@ fn checkpoint_load_into_cuda_equals_the_cpu_and_saves_back() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = dir.join("llama.safetensors");
     let cpu = {
-        let _g = generator_lock();
+        let _g = scoped_generator(Default::default());
         modules::new!(llama::Llama, llama::LlamaConfig::tiny()).unwrap()
     };
     cpu.save_safetensors(&path).unwrap();

@@ -1,8 +1,8 @@
 //! `skip_init!`: shapes, dtypes, devices, names; values not initialized; reset equals new.
 
-use common::generator_lock;
 use modules::nn::LinearArgs;
 use modules::prelude::*;
+use modules::rng::scoped_generator;
 
 mod common;
 
@@ -26,7 +26,7 @@ fn keywords_are_forwarded() {
 
 #[test]
 fn skip_init_leaves_values_uninitialized_where_new_initializes() {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     modules::manual_seed(1);
     let a = Linear::new(5, 1, Cpu).unwrap();
     modules::manual_seed(1);
@@ -40,7 +40,7 @@ fn skip_init_leaves_values_uninitialized_where_new_initializes() {
 
 #[test]
 fn skip_init_then_reset_equals_new_for_one_seed() {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     for dtype in [F32, F64, BF16] {
         modules::manual_seed(7);
         let a = modules::new!(Embedding, 20, 6, padding_idx = Some(3), dtype = dtype).unwrap();
@@ -70,7 +70,7 @@ fn skip_init_then_reset_equals_new_for_one_seed() {
 
 #[test]
 fn standard_modules_default_init() {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     let l = LayerNorm::new(vec![3, 2], Cpu).unwrap();
     assert_eq!(
         l.weight.as_ref().unwrap().tensor().to_vec::<f32>().unwrap(),
@@ -211,4 +211,26 @@ fn skip_init_inside_macro_rules_with_arguments_from_both_sides() {
     let n = 7;
     let c = linear_from!(n, device = Meta).unwrap();
     assert_eq!((c.weight.shape(), c.weight.device()), (vec![4, 7], Meta));
+}
+
+#[test]
+fn new_with_a_generator_is_reproducible_on_any_thread_without_a_lock() {
+    use modules::rng::Generator;
+    fn weights(m: &Linear) -> Vec<f32> {
+        m.weight.tensor().to_vec::<f32>().unwrap()
+    }
+    let mut g = Generator::new(9);
+    let a = new!(Linear, 8, 4, generator = &mut g).unwrap();
+    assert!(g.offset() > 0, "the draws advance the caller's generator");
+    let b = new!(Linear, 8, 4, generator = &mut Generator::new(9)).unwrap();
+    assert_eq!(weights(&a), weights(&b));
+    let mut c = skip_init!(Linear, 8, 4).unwrap();
+    c.reset_parameters_with(&mut Generator::new(9)).unwrap();
+    assert_eq!(weights(&a), weights(&c));
+    let elsewhere =
+        std::thread::spawn(|| weights(&new!(Linear, 8, 4, generator = &mut Generator::new(9)).unwrap()));
+    assert_eq!(weights(&a), elsewhere.join().unwrap());
+    // The generated constructor takes one through the same scope.
+    let d = modules::rng::with_generator(&mut Generator::new(9), || Linear::new(8, 4, Cpu)).unwrap();
+    assert_eq!(weights(&a), weights(&d));
 }

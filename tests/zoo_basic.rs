@@ -3,9 +3,9 @@
 //! seeds, `skip_init!` on meta and cpu, `skip_init` + `reset_parameters` == `new`, errors with
 //! PyTorch's messages, and `print(module)` strings checked against torch 2.15.
 
-use common::generator_lock;
 use common::stats::{erf, ks, mean_var};
 use modules::prelude::*;
+use modules::rng::scoped_generator;
 
 mod common;
 
@@ -66,7 +66,7 @@ const SEEDS: [u64; 2] = [0, 20260];
 
 #[test]
 fn conv_weights_and_biases_are_uniform_with_pytorch_bounds() {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     for seed in SEEDS {
         modules::manual_seed(seed);
         // fan_in = in/groups · ∏k for a convolution.
@@ -105,7 +105,7 @@ fn conv_weights_and_biases_are_uniform_with_pytorch_bounds() {
 /// §10 case 25.
 #[test]
 fn case_25_grouped_conv_shapes_and_bounds() {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     modules::manual_seed(25);
     let c = modules::new!(Conv2d, 16, 32, [3, 5].into(), groups = 4).unwrap();
     assert_eq!(c.weight.shape(), vec![32, 4, 3, 5]);
@@ -122,7 +122,7 @@ fn case_25_grouped_conv_shapes_and_bounds() {
 /// §10 case 24 (Linear, for completeness of the zoo's default-init cases).
 #[test]
 fn case_24_linear_bounds_and_zero_fan_in() {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     modules::manual_seed(24);
     let l = Linear::new(400, 300, Cpu).unwrap();
     check_uniform(&values(&l.weight), 1.0 / 20.0, "Linear.weight");
@@ -135,7 +135,7 @@ fn case_24_linear_bounds_and_zero_fan_in() {
 /// §10 case 26.
 #[test]
 fn case_26_bilinear() {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     for seed in SEEDS {
         modules::manual_seed(seed);
         let b = Bilinear::new(20, 30, 40, Cpu).unwrap();
@@ -159,7 +159,7 @@ fn case_26_bilinear() {
 
 #[test]
 fn embedding_bag_is_standard_normal_with_a_zero_padding_row() {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     for seed in SEEDS {
         modules::manual_seed(seed);
         let e = modules::new!(EmbeddingBag, 1000, 64, padding_idx = Some(-1)).unwrap();
@@ -392,7 +392,7 @@ fn skip_init_and_reset_equal_new() {
         }
     }
 
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     check(
         "Identity",
         || Identity::new(Cpu).unwrap(),

@@ -2,10 +2,10 @@
 //! layers and stacks, Dropout/ReLU, Sequential/ModuleDict/ModuleList — against PyTorch 2.15:
 //! names, shapes, order, reprs (§7), default-init distributions (§4) and the §10 cases.
 
-use common::generator_lock;
 use common::stats::erf;
 use modules::nn::TransformerEncoderLayerArgs;
 use modules::prelude::*;
+use modules::rng::scoped_generator;
 
 mod common;
 
@@ -91,7 +91,7 @@ fn check_distribution(what: &str, xs: &[f64], dist: Dist) {
 
 #[test]
 fn case_30_mha_with_bias_kv() {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     modules::manual_seed(30);
     let m = modules::new!(MultiheadAttention, 64, 4, add_bias_kv = true).unwrap();
     assert_eq!(
@@ -125,7 +125,7 @@ fn case_30_mha_with_bias_kv() {
 
 #[test]
 fn mha_bias_kv_is_xavier_normal() {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     modules::manual_seed(31);
     let e = 1024;
     let m = modules::new!(
@@ -176,7 +176,7 @@ fn case_31_mha_separate_projections_without_bias() {
         "MultiheadAttention(\n  (out_proj): NonDynamicallyQuantizableLinear(in_features=8, out_features=8, bias=False)\n)"
     );
     // q/k/v each xavier-uniform with their own fans
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     let m = modules::new!(MultiheadAttention, 8, 2, kdim = Some(4), vdim = Some(6)).unwrap();
     for (p, fan_in) in [
         (&m.q_proj_weight, 8.0),
@@ -208,7 +208,7 @@ fn mha_rejects_bad_sizes() {
 
 #[test]
 fn case_32_lstm_bidirectional_with_projections() {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     modules::manual_seed(32);
     let m = modules::new!(Lstm, 10, 20, num_layers = 2, bidirectional = true, proj_size = 5).unwrap();
     let mut expected = Vec::new();
@@ -348,7 +348,7 @@ fn cells_have_gate_blocks_and_optional_biases() {
         names(c.named_parameters()),
         ["weight_ih", "weight_hh", "bias_ih", "bias_hh"]
     );
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     let c = modules::new!(GruCell, 300, 400).unwrap();
     let all: Vec<f64> = c.parameters().iter().flat_map(|p| values(p)).collect();
     check_distribution("GRUCell params", &all, Dist::Uniform(-0.05, 0.05));
@@ -372,7 +372,7 @@ fn case_33_recurrent_modules_work_with_skip_init() {
 // ---------------------------------------------------------------- skip_init + reset == new
 
 fn reset_equals_new<M: Module>(what: &str, new: impl Fn() -> M, skip: impl Fn(Device) -> M) {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     for (seed, path) in [(11, "cpu"), (12, "meta then to_empty")] {
         modules::manual_seed(seed);
         let a = new();
@@ -509,7 +509,7 @@ fn encoder_layer_args() -> TransformerEncoderLayerArgs {
 /// §10 case 34: all layers start bit-identical; Linear weights within Linear's bounds.
 #[test]
 fn case_34_transformer_encoder_layers_start_identical() {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     modules::manual_seed(34);
     let norm = LayerNorm::args().normalized_shape(vec![16]).finish();
     let enc = modules::new!(TransformerEncoder, encoder_layer_args(), 3, norm = Some(norm)).unwrap();
@@ -550,7 +550,7 @@ fn case_34_transformer_encoder_layers_start_identical() {
 
 #[test]
 fn transformer_encoder_reset_rules() {
-    let _turn = generator_lock();
+    let _rng = scoped_generator(Default::default());
     modules::manual_seed(5);
     let a = modules::new!(TransformerEncoder, encoder_layer_args(), 2).unwrap();
     modules::manual_seed(5);

@@ -1,18 +1,9 @@
 //! A small 3-level model shared by the integration tests, and checkpoint helpers.
 #![allow(dead_code)]
 
-use std::sync::{Mutex, MutexGuard};
-
 use modules::prelude::*;
 
 pub mod stats;
-
-/// Tests that seed or draw from the process-wide generator take turns (the harness runs
-/// tests on several threads, and a draw in between would shift the stream).
-pub fn generator_lock() -> MutexGuard<'static, ()> {
-    static LOCK: Mutex<()> = Mutex::new(());
-    LOCK.lock().unwrap_or_else(|e| e.into_inner())
-}
 
 #[derive(Module)]
 #[module(new(dim: usize))]

@@ -54,33 +54,38 @@ impl Parse for CallArgs {
 }
 
 impl CallArgs {
-    /// Takes out `device = ...` and `dtype = ...`, which only `skip_init!` accepts.
-    pub fn take_reserved(&mut self) -> (Option<Expr>, Option<Expr>) {
-        let (mut device, mut dtype) = (None, None);
+    /// Takes out the reserved keywords of `skip_init!`/`new!`: `device`, `dtype` and
+    /// `generator`, in that order.
+    pub fn take_reserved(&mut self) -> [Option<(Ident, Expr)>; 3] {
+        const RESERVED: [&str; 3] = ["device", "dtype", "generator"];
+        let mut out: [Option<(Ident, Expr)>; 3] = [None, None, None];
         let mut errors = Vec::new();
         self.args.retain(|a| match a {
-            Arg::Keyword(k, v) if k == "device" || k == "dtype" => {
-                let slot = if k == "device" { &mut device } else { &mut dtype };
-                if slot.is_some() {
-                    errors.push(syn::Error::new(
-                        k.span(),
-                        format!("argument `{k}` is given twice"),
-                    ));
+            Arg::Keyword(k, v) => match RESERVED.iter().position(|r| k == r) {
+                Some(i) => {
+                    if out[i].is_some() {
+                        errors.push(syn::Error::new(
+                            k.span(),
+                            format!("argument `{k}` is given twice"),
+                        ));
+                    }
+                    out[i] = Some((k.clone(), v.clone()));
+                    false
                 }
-                *slot = Some(v.clone());
-                false
-            }
+                None => true,
+            },
             _ => true,
         });
         self.errors.extend(errors);
-        (device, dtype)
+        out
     }
 
-    /// `device =` / `dtype =` in a child's `new(...)`: the options are passed on automatically.
+    /// `device =` / `dtype =` / `generator =` in a child's `new(...)`: the options and the
+    /// generator are passed on automatically.
     pub fn reject_reserved(&mut self) {
         let errors = &mut self.errors;
         self.args.retain(|a| match a {
-            Arg::Keyword(k, _) if k == "device" || k == "dtype" => {
+            Arg::Keyword(k, _) if k == "device" || k == "dtype" || k == "generator" => {
                 errors.push(syn::Error::new(
                     k.span(),
                     format!("`{k}` is passed to children automatically; remove `{k} = ...` here"),

@@ -158,10 +158,12 @@ pub fn parse_struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Stru
         let mut seen: Vec<String> = Vec::new();
         for d in decls {
             let n = d.name.to_string();
-            if n == "device" || n == "dtype" {
+            if n == "device" || n == "dtype" || n == "generator" {
                 errors.at(
                     d.name.span(),
-                    format!("`{n}` is reserved: the device and dtype are passed to every constructor automatically"),
+                    format!(
+                        "`{n}` is reserved: the device, dtype and generator are passed to every constructor automatically"
+                    ),
                 );
             } else if n == "finish" {
                 errors.at(

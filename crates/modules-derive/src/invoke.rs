@@ -1,7 +1,7 @@
 //! `skip_init!(Type, args...)` and `new!(Type, args...)`.
 
 use proc_macro2::TokenStream;
-use quote::quote;
+use quote::{quote, quote_spanned};
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Token, Type};
@@ -37,22 +37,34 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
         Err(e) => return e.into_compile_error(),
     };
     let krate: syn::Path = syn::parse_quote!(::modules);
-    let (device, dtype) = inv.args.take_reserved();
+    let [device, dtype, generator] = inv.args.take_reserved();
+    if let (Kind::SkipInit, Some((k, _))) = (&kind, &generator) {
+        inv.args.errors.push(syn::Error::new(
+            k.span(),
+            "`skip_init!` draws no random numbers; pass `generator = ...` to `new!`, or to \
+             `reset_parameters_with` after `skip_init!`",
+        ));
+    }
     if let Some(errors) = inv.args.compile_errors() {
         return errors;
     }
     let ty = &inv.ty;
     let closure = inv.args.builder_closure(&krate, ty.span());
     let mut options = quote!(#krate::TensorOptions::new());
-    if let Some(d) = device {
+    if let Some((_, d)) = device {
         options = quote!(#options.device(#d));
     }
-    if let Some(d) = dtype {
+    if let Some((_, d)) = dtype {
         options = quote!(#options.dtype(#d));
     }
     let f = match kind {
         Kind::SkipInit => quote!(skip_init_with),
         Kind::New => quote!(new_with),
     };
-    quote!(#krate::__private::#f::<#ty, _>(#closure, #options))
+    let call = quote!(#krate::__private::#f::<#ty, _>(#closure, #options));
+    match generator {
+        // The generator stands in for the default one on this thread while the module is built.
+        Some((k, g)) => quote_spanned!(k.span()=> #krate::rng::with_generator(#g, || #call)),
+        None => call,
+    }
 }

@@ -131,6 +131,32 @@ pub trait Module {
         self.reset_in_pass(&mut ResetPass::default())
     }
 
+    /// [`Module::reset_parameters`] drawing from `generator` instead of the default generator,
+    /// which is left alone (no global state, no lock): the same generator state gives the same
+    /// values.
+    ///
+    /// ```
+    /// use modules_core::rng::Generator;
+    /// use modules_core::{init, Device, Module, Parameter, Part, Visitor};
+    /// struct M { w: Parameter }
+    /// impl Module for M {
+    ///     fn type_name(&self) -> &str { "M" }
+    ///     fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) { self.w.visit_part("w", v) }
+    /// }
+    /// let opts = Device::Cpu.into();
+    /// let mut m = M { w: Parameter::declared([3], init::normal(0.0, 1.0), &opts).unwrap() };
+    /// m.reset_parameters_with(&mut Generator::new(4)).unwrap();
+    /// let a = m.w.tensor().to_vec::<f32>().unwrap();
+    /// m.reset_parameters_with(&mut Generator::new(4)).unwrap();
+    /// assert_eq!(a, m.w.tensor().to_vec::<f32>().unwrap());
+    /// ```
+    fn reset_parameters_with(&mut self, generator: &mut crate::rng::Generator) -> Result<()>
+    where
+        Self: Sized,
+    {
+        crate::rng::with_generator(generator, || self.reset_parameters())
+    }
+
     /// This module's part of a `reset_parameters` pass. The default runs the declared inits of
     /// its own parameters and buffers and its children's passes, in declaration order; a
     /// module whose construction is more than its declarations (layers copied from one

@@ -1,5 +1,6 @@
 //! The generator state (a seed and a block offset) and the process-wide default generator.
 
+use std::cell::RefCell;
 use std::sync::{Mutex, MutexGuard};
 
 /// PyTorch's default seed of the CPU generator (`torch.initial_seed()` in a fresh process).
@@ -103,7 +104,13 @@ pub fn default_generator() -> MutexGuard<'static, Generator> {
     DEFAULT.lock().unwrap_or_else(|e| e.into_inner())
 }
 
+thread_local! {
+    /// This thread's stand-in for the default generator, while a [`GeneratorScope`] lives.
+    static SCOPED: RefCell<Option<Generator>> = const { RefCell::new(None) };
+}
+
 /// Reseeds the default generator (`torch.manual_seed`): the same seed gives the same values.
+/// Inside a [`GeneratorScope`] it reseeds the scope's generator instead.
 ///
 /// ```
 /// use modules_core::rng::{default_generator, manual_seed};
@@ -111,17 +118,86 @@ pub fn default_generator() -> MutexGuard<'static, Generator> {
 /// assert_eq!(default_generator().offset(), 0);
 /// ```
 pub fn manual_seed(seed: u64) {
-    default_generator().manual_seed(seed);
+    let scoped = SCOPED.with(|s| s.borrow_mut().as_mut().map(|g| g.manual_seed(seed)).is_some());
+    if !scoped {
+        default_generator().manual_seed(seed);
+    }
 }
 
-/// Reserves `blocks` blocks of `generator`, or of the default generator when it is `None`, and
-/// returns the seed and the first block.
+/// While it lives, this thread draws from its own generator wherever the default generator
+/// would be used: the declared inits of constructors (`new!`, `X::new`), `reset_parameters`,
+/// and every `init` function given no generator. Other threads are not affected, so code and
+/// tests that construct modules on several threads get reproducible values without a lock.
+/// Scopes nest; dropping one restores the one before.
+///
+/// ```
+/// use modules_core::rng::{scoped_generator, Generator};
+/// use modules_core::{init, Device, Tensor};
+/// let draw = || {
+///     let _rng = scoped_generator(Generator::new(5));
+///     let mut t = Tensor::empty([4], Device::Cpu).unwrap();
+///     init::normal_(&mut t, 0.0, 1.0, None).unwrap();
+///     t.to_vec::<f32>().unwrap()
+/// };
+/// let other = std::thread::spawn(draw);
+/// assert_eq!(draw(), other.join().unwrap());
+/// ```
+pub fn scoped_generator(generator: Generator) -> GeneratorScope {
+    GeneratorScope {
+        previous: SCOPED.with(|s| s.replace(Some(generator))),
+    }
+}
+
+/// Runs `f` with `generator` as this thread's default generator (see [`scoped_generator`]),
+/// leaving `generator` where `f`'s draws left it: `new!(..., generator = &mut g)`.
+///
+/// ```
+/// use modules_core::rng::{with_generator, Generator};
+/// use modules_core::{init, Device, Tensor};
+/// let mut g = Generator::new(1);
+/// let mut t = Tensor::empty([8], Device::Cpu).unwrap();
+/// with_generator(&mut g, || init::uniform_(&mut t, 0.0, 1.0, None)).unwrap();
+/// assert!(g.offset() > 0);
+/// ```
+pub fn with_generator<R>(generator: &mut Generator, f: impl FnOnce() -> R) -> R {
+    let scope = scoped_generator(generator.clone());
+    let out = f();
+    if let Some(g) = scope.current() {
+        *generator = g;
+    }
+    out
+}
+
+/// The guard of [`scoped_generator`].
+#[must_use = "the scope ends when the guard is dropped"]
+pub struct GeneratorScope {
+    previous: Option<Generator>,
+}
+
+impl GeneratorScope {
+    /// The scope's generator as it is now.
+    pub fn current(&self) -> Option<Generator> {
+        SCOPED.with(|s| s.borrow().clone())
+    }
+}
+
+impl Drop for GeneratorScope {
+    fn drop(&mut self) {
+        SCOPED.with(|s| *s.borrow_mut() = self.previous.take());
+    }
+}
+
+/// Reserves `blocks` blocks of `generator`, or of the default generator (this thread's scoped
+/// one, if any) when it is `None`, and returns the seed and the first block.
 pub(crate) fn reserve_in(generator: Option<&mut Generator>, blocks: u64) -> (u64, u64) {
     match generator {
         Some(g) => (g.seed(), g.reserve(blocks)),
         None => {
-            let mut g = default_generator();
-            (g.seed(), g.reserve(blocks))
+            let scoped = SCOPED.with(|s| s.borrow_mut().as_mut().map(|g| (g.seed(), g.reserve(blocks))));
+            scoped.unwrap_or_else(|| {
+                let mut g = default_generator();
+                (g.seed(), g.reserve(blocks))
+            })
         }
     }
 }

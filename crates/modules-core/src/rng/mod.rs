@@ -27,7 +27,9 @@ mod tests;
 
 pub use fill::{fill_slice, RandomElement};
 pub(crate) use generator::reserve_in;
-pub use generator::{default_generator, manual_seed, Generator, DEFAULT_SEED};
+pub use generator::{
+    default_generator, manual_seed, scoped_generator, with_generator, Generator, GeneratorScope, DEFAULT_SEED,
+};
 /// The f64 error function the host uses for truncated-normal limits (shared with the GPU arm).
 pub(crate) use math::erf_f64;
 pub use philox::philox4x32_10;
