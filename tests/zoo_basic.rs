@@ -102,9 +102,9 @@ fn conv_weights_and_biases_are_uniform_with_pytorch_bounds() {
     }
 }
 
-/// §10 case 25.
+/// docs/pytorch-semantics.md §10 case 25.
 #[test]
-fn case_25_grouped_conv_shapes_and_bounds() {
+fn grouped_conv_and_conv_transpose_shapes_and_bounds() {
     let _rng = scoped_generator(Default::default());
     modules::manual_seed(25);
     let c = modules::new!(Conv2d, 16, 32, [3, 5].into(), groups = 4).unwrap();
@@ -119,9 +119,9 @@ fn case_25_grouped_conv_shapes_and_bounds() {
     assert!(opt_values(&t.bias).iter().all(|v| v.abs() <= b));
 }
 
-/// §10 case 24 (Linear, for completeness of the zoo's default-init cases).
+/// docs/pytorch-semantics.md §10 case 24 (Linear, for completeness of the zoo's default-init cases).
 #[test]
-fn case_24_linear_bounds_and_zero_fan_in() {
+fn linear_bounds_and_zero_fan_in() {
     let _rng = scoped_generator(Default::default());
     modules::manual_seed(24);
     let l = Linear::new(400, 300, Cpu).unwrap();
@@ -132,9 +132,9 @@ fn case_24_linear_bounds_and_zero_fan_in() {
     assert_eq!(opt_values(&z.bias), vec![0.0; 3]);
 }
 
-/// §10 case 26.
+/// docs/pytorch-semantics.md §10 case 26.
 #[test]
-fn case_26_bilinear() {
+fn bilinear_shapes_bounds_and_zero_features_error() {
     let _rng = scoped_generator(Default::default());
     for seed in SEEDS {
         modules::manual_seed(seed);
@@ -182,9 +182,9 @@ fn embedding_bag_is_standard_normal_with_a_zero_padding_row() {
     assert!(modules::new!(EmbeddingBag, 10, 3, padding_idx = Some(-10)).is_ok());
 }
 
-/// §10 case 28 (and the same for 1d/3d).
+/// docs/pytorch-semantics.md §10 case 28 (and the same for 1d/3d).
 #[test]
-fn case_28_batch_norm_state() {
+fn batch_norm_state_and_integer_counter() {
     for dtype in [F32, F64, F16] {
         let bn = modules::new!(BatchNorm2d, 3, dtype = dtype).unwrap();
         assert_eq!(opt_values(&bn.weight), vec![1.0; 3]);
@@ -227,9 +227,9 @@ fn case_28_batch_norm_state() {
     assert_eq!(bn.running_var.as_ref().unwrap().dtype(), F64);
 }
 
-/// §10 case 29.
+/// docs/pytorch-semantics.md §10 case 29.
 #[test]
-fn case_29_instance_norm_state() {
+fn instance_norm_state_dict_keys_follow_affine_and_tracking() {
     let n = InstanceNorm2d::new(3, Cpu).unwrap();
     assert!(n.state_dict().is_empty());
     assert!(n.named_parameters().is_empty() && n.named_buffers().is_empty());
@@ -484,7 +484,7 @@ fn skip_init_and_reset_equal_new() {
     );
 }
 
-/// §10 case 8 for BatchNorm1d: f16 stats, i64 0-dim counter, the five keys.
+/// docs/pytorch-semantics.md §10 case 8 for BatchNorm1d: f16 stats, i64 0-dim counter, the five keys.
 #[test]
 fn skip_init_batch_norm_keeps_the_counter_i64() {
     let bn = skip_init!(BatchNorm1d, 3, dtype = F16).unwrap();
@@ -505,11 +505,11 @@ fn skip_init_batch_norm_keeps_the_counter_i64() {
     assert_eq!((nbt.dtype(), nbt.shape(), nbt.device()), (I64, vec![], Cpu));
 }
 
-/// §7's verified strings, and more printed by torch 2.15.0 (see the test's comments).
+/// docs/pytorch-semantics.md §7's verified strings, and more printed by torch 2.15.0 (see the test's comments).
 #[test]
 fn reprs_match_pytorch() {
     let s = |m: &dyn Module| modules::module_repr(m);
-    // §7.
+    // docs/pytorch-semantics.md §7.
     assert_eq!(
         s(&skip_init!(Bilinear, 2, 3, 4, device = Meta).unwrap()),
         "Bilinear(in1_features=2, in2_features=3, out_features=4, bias=True)"

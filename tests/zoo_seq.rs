@@ -1,6 +1,6 @@
 //! The standard modules of part 2 — MultiheadAttention, RNN/LSTM/GRU and cells, transformer
 //! layers and stacks, Dropout/ReLU, Sequential/ModuleDict/ModuleList — against PyTorch 2.15:
-//! names, shapes, order, reprs (§7), default-init distributions (§4) and the §10 cases.
+//! names, shapes, order, reprs (docs/pytorch-semantics.md §7), default-init distributions (§4) and the §10 cases of docs/pytorch-semantics.md.
 
 use common::stats::erf;
 use modules::nn::TransformerEncoderLayerArgs;
@@ -90,7 +90,7 @@ fn check_distribution(what: &str, xs: &[f64], dist: Dist) {
 // ---------------------------------------------------------------- MultiheadAttention
 
 #[test]
-fn case_30_mha_with_bias_kv() {
+fn mha_with_bias_kv_order_shapes_and_bounds() {
     let _rng = scoped_generator(Default::default());
     modules::manual_seed(30);
     let m = modules::new!(MultiheadAttention, 64, 4, add_bias_kv = true).unwrap();
@@ -151,7 +151,7 @@ fn mha_bias_kv_is_xavier_normal() {
 }
 
 #[test]
-fn case_31_mha_separate_projections_without_bias() {
+fn mha_separate_projections_without_bias() {
     let m = skip_init!(
         MultiheadAttention,
         8,
@@ -207,7 +207,7 @@ fn mha_rejects_bad_sizes() {
 // ---------------------------------------------------------------- RNN / LSTM / GRU
 
 #[test]
-fn case_32_lstm_bidirectional_with_projections() {
+fn lstm_bidirectional_with_projections() {
     let _rng = scoped_generator(Default::default());
     modules::manual_seed(32);
     let m = modules::new!(Lstm, 10, 20, num_layers = 2, bidirectional = true, proj_size = 5).unwrap();
@@ -354,10 +354,10 @@ fn cells_have_gate_blocks_and_optional_biases() {
     check_distribution("GRUCell params", &all, Dist::Uniform(-0.05, 0.05));
 }
 
-/// §10 case 33: PyTorch's `skip_init(nn.LSTM, ...)` fails its signature check; ours works,
+/// docs/pytorch-semantics.md §10 case 33: PyTorch's `skip_init(nn.LSTM, ...)` fails its signature check; ours works,
 /// deliberately, on meta and on the cpu, and `reset_parameters` gives what `new` gives.
 #[test]
-fn case_33_recurrent_modules_work_with_skip_init() {
+fn recurrent_modules_work_with_skip_init() {
     let m = skip_init!(Lstm, 3, 4, device = Meta).unwrap();
     assert!(m.parameters().iter().all(|p| p.device() == Meta));
     let m = skip_init!(Lstm, 3, 4).unwrap();
@@ -506,9 +506,9 @@ fn encoder_layer_args() -> TransformerEncoderLayerArgs {
         .finish()
 }
 
-/// §10 case 34: all layers start bit-identical; Linear weights within Linear's bounds.
+/// docs/pytorch-semantics.md §10 case 34: all layers start bit-identical; Linear weights within Linear's bounds.
 #[test]
-fn case_34_transformer_encoder_layers_start_identical() {
+fn transformer_encoder_layers_start_identical() {
     let _rng = scoped_generator(Default::default());
     modules::manual_seed(34);
     let norm = LayerNorm::args().normalized_shape(vec![16]).finish();
@@ -663,10 +663,10 @@ struct Stack {
     head: Linear,
 }
 
-/// §10 case 42: ModuleList indices; tied parameters appear twice in the state dict, once in
+/// docs/pytorch-semantics.md §10 case 42: ModuleList indices; tied parameters appear twice in the state dict, once in
 /// `named_parameters`.
 #[test]
-fn case_42_module_list_indices_and_ties() {
+fn module_list_indices_and_ties() {
     let mut m = skip_init!(Stack, 2, device = Meta).unwrap();
     m.head.weight = m.layers[0].weight.clone();
     let keys: Vec<String> = m.state_dict().keys().map(str::to_string).collect();

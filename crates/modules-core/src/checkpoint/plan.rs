@@ -1,5 +1,5 @@
 //! Matching a checkpoint to a module: every key, shape, dtype and tie is checked here, before
-//! the first byte is written.
+//! the first byte is written. The messages are PyTorch's (docs/pytorch-semantics.md §6.2).
 
 use std::borrow::Cow;
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! Distributions, structure (§10 cases 35-41), meta no-ops and PyTorch's error texts.
+//! Distributions, structure (docs/pytorch-semantics.md §10 cases 35-41), meta no-ops and PyTorch's error texts.
 
 use proptest::prelude::*;
 
