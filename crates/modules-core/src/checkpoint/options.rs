@@ -37,6 +37,8 @@ pub struct LoadOptions<'p> {
     pub(crate) rename: Option<Rename>,
     pub(crate) zero_copy: bool,
     pub(crate) progress: Option<Progress<'p>>,
+    /// The last `(done, total)` reported, so that no report is repeated.
+    pub(crate) reported: Option<(u64, u64)>,
     pub(crate) init_missing: bool,
 }
 
@@ -52,6 +54,7 @@ impl<'p> LoadOptions<'p> {
             rename: None,
             zero_copy: false,
             progress: None,
+            reported: None,
             init_missing: false,
         }
     }
@@ -151,7 +154,10 @@ impl<'p> LoadOptions<'p> {
 
     pub(crate) fn report_progress(&mut self, done: u64, total: u64) {
         if let Some(f) = &mut self.progress {
-            f(done, total)
+            if self.reported != Some((done, total)) {
+                self.reported = Some((done, total));
+                f(done, total)
+            }
         }
     }
 }
