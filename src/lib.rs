@@ -84,6 +84,7 @@ pub use modules_derive::new;
 pub mod prelude {
     pub use crate::checkpoint::{Checkpoint, LoadOptions, LoadReport};
     pub use crate::init;
+    pub use crate::shard::Shard;
     // The modules and their option enums; their `XArgs`/`XArgsBuilder` types stay in `nn`.
     pub use crate::nn::{
         Activation, BatchNorm1d, BatchNorm2d, BatchNorm3d, Bilinear, Conv1d, Conv2d, Conv3d, ConvTranspose1d,

@@ -143,3 +143,24 @@ pub struct Llama {
     #[module(new(cfg.dim, cfg.vocab_size, bias = false))]
     pub lm_head: Linear,
 }
+
+/// Megatron-style tensor parallelism for this model, with `torch.distributed.tensor.parallel`'s
+/// names: q/k/v/gate/up column-wise, o/down row-wise, the embedding and the head split along
+/// the vocabulary, the norms replicated.
+pub fn tensor_parallel_plan() -> modules::shard::ShardPlan {
+    use modules::shard::{ColwiseParallel, Placement, RowwiseParallel, ShardPlan};
+    let mut plan = ShardPlan::new().exact("model.embed_tokens.weight", Placement::Shard(0));
+    for m in [
+        "self_attn.q_proj",
+        "self_attn.k_proj",
+        "self_attn.v_proj",
+        "mlp.gate_proj",
+        "mlp.up_proj",
+    ] {
+        plan = plan.module(&format!("model.layers.*.{m}"), ColwiseParallel);
+    }
+    for m in ["self_attn.o_proj", "mlp.down_proj"] {
+        plan = plan.module(&format!("model.layers.*.{m}"), RowwiseParallel);
+    }
+    plan.module("lm_head", ColwiseParallel)
+}

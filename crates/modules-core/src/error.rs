@@ -181,6 +181,28 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    /// A launcher's environment variable (`RANK`, `WORLD_SIZE`, ...) that is missing, malformed
+    /// or inconsistent with the others.
+    #[error("environment variable {var}: expected {expected}, found {found}")]
+    BadEnvironment {
+        /// The variable.
+        var: &'static str,
+        /// What it must hold.
+        expected: &'static str,
+        /// What it holds.
+        found: String,
+    },
+
+    /// A shard plan that does not fit the module (a dimension it does not have, a tie placed
+    /// two ways, a module that is not on meta).
+    #[error("cannot shard {tensor}: {message}")]
+    Shard {
+        /// The parameter's name.
+        tensor: String,
+        /// What was expected and what was found.
+        message: String,
+    },
+
     /// A device this build does not support (e.g. CUDA without the `cuda` feature).
     #[error("{device} is not supported by this build: {reason}")]
     UnsupportedDevice {

@@ -13,6 +13,7 @@ mod dtype;
 mod error;
 pub mod init;
 pub mod rng;
+pub mod shard;
 pub mod tensor;
 
 pub use device::Device;

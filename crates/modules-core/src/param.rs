@@ -36,6 +36,8 @@ struct Slot<I: ?Sized + Initializer> {
     requires_grad: AtomicBool,
     /// Whether the tensor holds values someone wrote (`false` after `to_empty`).
     written: AtomicBool,
+    /// The part of the whole tensor this process holds, once sharded.
+    shard: RwLock<Option<Box<crate::shard::ShardInfo>>>,
     declared: bool,
     init: I,
 }
@@ -60,6 +62,7 @@ impl SharedTensor {
             tensor: RwLock::new(tensor),
             requires_grad: AtomicBool::new(false),
             written: AtomicBool::new(true),
+            shard: RwLock::new(None),
             declared: false,
             init: NoInit,
         }))
@@ -71,6 +74,7 @@ impl SharedTensor {
             tensor: RwLock::new(tensor),
             requires_grad: AtomicBool::new(false),
             written: AtomicBool::new(true),
+            shard: RwLock::new(None),
             declared: true,
             init,
         }))
@@ -116,6 +120,26 @@ impl SharedTensor {
     /// ```
     pub fn is_written(&self) -> bool {
         self.0.written.load(Ordering::Relaxed) && self.device() != Device::Meta
+    }
+
+    /// The part of the whole tensor this process holds, if the module was sharded
+    /// (`Shard::shard`); `None` for a whole (or replicated) tensor.
+    pub fn shard_info(&self) -> Option<crate::shard::ShardInfo> {
+        self.0
+            .shard
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .as_deref()
+            .cloned()
+    }
+
+    /// The whole tensor's shape: the local shape unless the tensor is sharded.
+    pub fn global_shape(&self) -> Vec<usize> {
+        self.shard_info().map_or_else(|| self.shape(), |s| s.global_shape)
+    }
+
+    pub(crate) fn set_shard(&self, info: Option<crate::shard::ShardInfo>) {
+        *self.0.shard.write().unwrap_or_else(|e| e.into_inner()) = info.map(Box::new);
     }
 
     pub(crate) fn set_written(&self, written: bool) {

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use super::cast::convert;
 use super::file::{OpenFile, SourceTensor};
 use super::options::LoadOptions;
-use super::plan::Plan;
+use super::plan::{Copy, Plan};
 use crate::tensor::host_memory::{FileMapping, HostBuffer};
 use crate::tensor::Storage;
 use crate::{DType, Device, Result, Tensor};
@@ -31,6 +31,51 @@ struct Piece<'d, 's> {
     file: usize,
     /// Where `src` starts in the file, when it can be read with `pread` instead.
     offset: Option<u64>,
+}
+
+/// Cuts `dst` into the parallel pieces of a write: each copy at its destination offset, in
+/// pieces of at most [`PIECE`] destination bytes.
+fn split_into_pieces<'d, 's>(
+    mut dst: &'d mut [u8],
+    copies: &[Copy<'s>],
+    from: DType,
+    to: DType,
+    from_file: bool,
+    files: &[OpenFile<'_>],
+    out: &mut Vec<Piece<'d, 's>>,
+) {
+    let (from_size, to_size) = (from.size_in_bytes(), to.size_in_bytes());
+    let from_piece = (PIECE / to_size * from_size).max(from_size);
+    // Same dtype from a file: the kernel copies page cache to the tensor (`pread`), with no
+    // mapping of the file's pages into this process (no second resident copy).
+    let mut cursor = 0;
+    for c in copies.iter().filter(|c| !c.data.is_empty()) {
+        let preadable = from_file && from == to && files.get(c.file).is_some_and(|f| f.file.is_some());
+        // Copies come sorted by destination and never overlap.
+        let (_, rest) = std::mem::take(&mut dst).split_at_mut(c.dst_offset - cursor);
+        dst = rest;
+        cursor = c.dst_offset;
+        for at in (0..c.data.len()).step_by(from_piece) {
+            let data = &c.data[at..(at + from_piece).min(c.data.len())];
+            let len = data.len() / from_size * to_size;
+            let (piece, rest) = std::mem::take(&mut dst).split_at_mut(len);
+            dst = rest;
+            cursor += len;
+            out.push(Piece {
+                dst: piece,
+                src: data,
+                from,
+                to,
+                file: c.file,
+                offset: preadable.then_some((c.file_offset + at) as u64),
+            });
+        }
+    }
+}
+
+/// Bytes a write puts in its tensor (the local part of a sharded one).
+fn tensor_bytes(w: &super::plan::Write<'_>) -> u64 {
+    (w.slot.numel() * w.to.size_in_bytes()) as u64
 }
 
 /// Reads `dst.len()` bytes at `offset` of the file.
@@ -71,21 +116,26 @@ pub(crate) fn apply(
     opts: &mut LoadOptions<'_>,
 ) -> Result<u64> {
     // Returns the bytes written.
+    let copies: Vec<Vec<Copy<'_>>> = plan.writes.iter().map(|w| w.copies(&sources[w.source])).collect();
     let hows: Vec<How> = plan
         .writes
         .iter()
-        .map(|w| {
+        .zip(&copies)
+        .map(|(w, copies)| {
             let src = &sources[w.source];
             let device = w.slot.device();
+            // One contiguous range (a whole tensor, or a dim-0 shard) of the same dtype,
+            // aligned for it: the file's pages can be the tensor.
             let viewable = opts.zero_copy
                 && matches!(device, Device::Cpu | Device::Meta)
                 && src.slot.is_none()
-                && files[src.file].file.is_some()
                 && src.dtype == w.to
                 && src.dtype != DType::Bool
-                && src.offset.is_multiple_of(src.dtype.size_in_bytes());
+                && copies.len() == 1
+                && files[copies[0].file].file.is_some()
+                && copies[0].file_offset.is_multiple_of(src.dtype.size_in_bytes());
             match (viewable, device) {
-                (true, _) => How::View(src.file),
+                (true, _) => How::View(copies[0].file),
                 (false, Device::Meta) => How::Fresh,
                 _ => How::InPlace,
             }
@@ -112,80 +162,62 @@ pub(crate) fn apply(
             _ => None,
         });
     }
+    // GPU tensors that need their bytes gathered or converted on the host first.
     let cuda_cast_bytes = plan
         .writes
         .iter()
-        .filter(|w| matches!(w.slot.device(), Device::Cuda(_)) && sources[w.source].dtype != w.to)
-        .map(|w| w.slot.numel() * w.to.size_in_bytes())
+        .zip(&copies)
+        .filter(|(w, copies)| {
+            matches!(w.slot.device(), Device::Cuda(_))
+                && (sources[w.source].dtype != w.to || copies.len() > 1)
+        })
+        .map(|(w, _)| w.slot.numel() * w.to.size_in_bytes())
         .max();
     let mut staging = cuda_cast_bytes.map(HostBuffer::zeroed).transpose()?;
 
-    let total: u64 = plan
-        .writes
-        .iter()
-        .map(|w| (w.slot.numel() * w.to.size_in_bytes()) as u64)
-        .sum();
+    let total: u64 = plan.writes.iter().map(tensor_bytes).sum();
     let mut done = 0u64;
     opts.report_progress(0, total);
 
     // Views: the slot takes a tensor over the file's pages.
-    for ((w, h), fresh) in plan.writes.iter().zip(&hows).zip(&mut fresh) {
-        let src = &sources[w.source];
+    for (i, ((w, h), fresh)) in plan.writes.iter().zip(&hows).zip(&mut fresh).enumerate() {
         let tensor = match h {
             How::View(f) => {
                 let map = mappings[*f].as_ref().expect("mapped above");
                 // SAFETY: each checkpoint tensor's byte range is validated and disjoint from
                 // every other's, and each is the source of at most one write, so no two views
                 // overlap; the range is aligned to the dtype's size (checked in `viewable`).
-                let buf = unsafe { HostBuffer::file_view(map, src.offset, src.data.len()) };
+                let c = &copies[i][0];
+                let buf = unsafe { HostBuffer::file_view(map, c.file_offset, c.data.len()) };
                 let buf = buf.expect("validated ranges lie inside the file");
-                Tensor::from_storage(src.shape.as_slice(), w.to, Storage::Cpu(buf))
+                Tensor::from_storage(&w.slot.shape(), w.to, Storage::Cpu(buf))
             }
             How::Fresh => fresh.take().expect("allocated above"),
             How::InPlace => continue,
         };
         w.slot.swap_in(tensor, true);
-        done += src.data.len() as u64;
+        done += tensor_bytes(w);
     }
 
     // In-place and fresh copies on the CPU, in parallel pieces; uploads to CUDA tensors.
     let mut guards = Vec::new();
     let mut cuda = Vec::new();
-    for (w, h) in plan.writes.iter().zip(&hows) {
+    for ((w, h), copies) in plan.writes.iter().zip(&hows).zip(&copies) {
         if matches!(h, How::InPlace | How::Fresh) {
             let guard = w.slot.lock_mut();
             if matches!(guard.storage(), Storage::Cpu(_)) {
-                guards.push((guard, w.source, w.to));
+                guards.push((guard, w.source, w.to, copies));
             } else {
-                cuda.push((guard, w.source, w.to));
+                cuda.push((guard, w.source, w.to, copies));
             }
         }
     }
     let mut pieces: Vec<Piece<'_, '_>> = Vec::new();
-    for (guard, source, to) in &mut guards {
+    for (guard, source, to, copies) in &mut guards {
         let src = &sources[*source];
         let dst = guard.storage_mut().host_mut()?.as_bytes_mut();
-        let elems = PIECE / to.size_in_bytes();
-        let from_piece = elems * src.dtype.size_in_bytes();
-        for (i, (dst, data)) in dst
-            .chunks_mut(elems * to.size_in_bytes())
-            .zip(src.data.chunks(from_piece))
-            .enumerate()
-        {
-            // Same dtype from a file: the kernel copies page cache to the tensor (`pread`), with
-            // no mapping of the file's pages into this process (no second resident copy).
-            let preadable = src.slot.is_none()
-                && src.dtype == *to
-                && files.get(src.file).is_some_and(|f| f.file.is_some());
-            pieces.push(Piece {
-                dst,
-                src: data,
-                from: src.dtype,
-                to: *to,
-                file: src.file,
-                offset: preadable.then(|| (src.offset + i * from_piece) as u64),
-            });
-        }
+        let (from, to) = (src.dtype, *to);
+        split_into_pieces(dst, copies, from, to, src.slot.is_none(), files, &mut pieces);
     }
     let mut rest = pieces.as_mut_slice();
     while !rest.is_empty() {
@@ -215,14 +247,17 @@ pub(crate) fn apply(
         rest = tail;
     }
     drop(pieces);
-    for (mut guard, source, to) in cuda {
+    for (mut guard, source, to, copies) in cuda {
         let src = &sources[source];
-        if src.dtype == to {
-            guard.storage_mut().write_host_bytes(src.data)?;
+        if src.dtype == to && copies.len() == 1 {
+            guard.storage_mut().write_host_bytes(copies[0].data)?;
         } else {
-            let host = staging.as_mut().expect("sized above").as_bytes_mut();
-            let host = &mut host[..guard.size_in_bytes()];
-            convert(src.dtype, to, src.data, host);
+            let n = guard.size_in_bytes();
+            let host = &mut staging.as_mut().expect("sized above").as_bytes_mut()[..n];
+            for c in copies {
+                let len = c.data.len() / src.dtype.size_in_bytes() * to.size_in_bytes();
+                convert(src.dtype, to, c.data, &mut host[c.dst_offset..c.dst_offset + len]);
+            }
             guard.storage_mut().write_host_bytes(host)?;
         }
         done += guard.size_in_bytes() as u64;

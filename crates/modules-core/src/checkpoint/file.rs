@@ -37,6 +37,16 @@ pub(crate) struct SourceTensor<'a> {
     pub offset: usize,
     /// The slot it comes from, when the source is a module's own state dict.
     pub slot: Option<usize>,
+    /// For a tensor saved in parts by several ranks: the parts, and `data` is empty.
+    pub parts: Vec<Part<'a>>,
+}
+
+/// One rank's part of a tensor saved sharded: its bytes and where they go in the whole.
+pub(crate) struct Part<'a> {
+    pub data: &'a [u8],
+    pub file: usize,
+    pub offset: usize,
+    pub info: crate::shard::ShardInfo,
 }
 
 pub(crate) fn bad(file: &Path, tensor: Option<&str>, message: impl Into<String>) -> Error {
@@ -153,6 +163,7 @@ impl<'b> OpenFile<'b> {
                     file: index,
                     offset: data_start + s,
                     slot: None,
+                    parts: Vec::new(),
                 }
             })
             .collect())
@@ -268,7 +279,7 @@ fn format_error(
 
 /// The files of a checkpoint path: a `.safetensors` file, a `model.safetensors.index.json`, or a
 /// directory holding one of them. Returns the files and, for an index, its `weight_map`.
-type Opened = (Vec<OpenFile<'static>>, Option<HashMap<String, usize>>);
+type Opened = (Vec<OpenFile<'static>>, Option<IndexInfo>);
 
 pub(crate) fn open_path(path: &Path) -> Result<Opened> {
     let path = if path.is_dir() {
@@ -282,8 +293,8 @@ pub(crate) fn open_path(path: &Path) -> Result<Opened> {
         path.to_path_buf()
     };
     if path.extension().is_some_and(|e| e == "json") {
-        let (files, map) = open_index(&path)?;
-        Ok((files, Some(map)))
+        let (files, info) = open_index(&path)?;
+        Ok((files, Some(info)))
     } else {
         Ok((vec![OpenFile::open(&path)?], None))
     }
@@ -291,10 +302,23 @@ pub(crate) fn open_path(path: &Path) -> Result<Opened> {
 
 #[derive(serde::Deserialize)]
 struct Index {
+    #[serde(default)]
     weight_map: HashMap<String, String>,
+    /// Tensors saved in parts by several ranks (`save_safetensors_rank`).
+    #[serde(default)]
+    shard_map: super::parts::ShardMap,
 }
 
-fn open_index(path: &Path) -> Result<(Vec<OpenFile<'static>>, HashMap<String, usize>)> {
+/// What an index says: the file of each whole tensor, and the parts of the sharded ones.
+pub(crate) struct IndexInfo {
+    pub path: PathBuf,
+    pub weight_map: HashMap<String, usize>,
+    pub shard_map: super::parts::ShardMap,
+    /// File name (as the index spells it) to its place in the opened files.
+    pub file_index: HashMap<String, usize>,
+}
+
+fn open_index(path: &Path) -> Result<(Vec<OpenFile<'static>>, IndexInfo)> {
     let text = std::fs::read_to_string(path).map_err(io(path))?;
     let index: Index = serde_json::from_str(&text).map_err(|e| {
         bad(
@@ -303,8 +327,21 @@ fn open_index(path: &Path) -> Result<(Vec<OpenFile<'static>>, HashMap<String, us
             format!("expected a JSON object with a \"weight_map\" of tensor name to shard file: {e}"),
         )
     })?;
+    if index.weight_map.is_empty() && index.shard_map.is_empty() {
+        return Err(bad(
+            path,
+            None,
+            "the index has no \"weight_map\" (and no \"shard_map\"): no tensor is listed",
+        ));
+    }
     let dir = path.parent().unwrap_or(Path::new("."));
     let mut shards: Vec<&str> = index.weight_map.values().map(String::as_str).collect();
+    shards.extend(
+        index
+            .shard_map
+            .values()
+            .flat_map(|e| e.parts.iter().map(|p| p.file.as_str())),
+    );
     shards.sort_unstable();
     shards.dedup();
     let mut files = Vec::with_capacity(shards.len());
@@ -315,32 +352,42 @@ fn open_index(path: &Path) -> Result<(Vec<OpenFile<'static>>, HashMap<String, us
                 path,
                 None,
                 format!(
-                    "weight_map names shard {shard:?}, which does not exist at {}",
+                    "the index names shard {shard:?}, which does not exist at {}",
                     shard_path.display()
                 ),
             ));
         }
         files.push(OpenFile::open(&shard_path)?);
     }
-    let map = index
+    let file_index: HashMap<String, usize> = shards
+        .iter()
+        .enumerate()
+        .map(|(i, f)| (f.to_string(), i))
+        .collect();
+    let weight_map = index
         .weight_map
         .iter()
-        .map(|(k, f)| {
-            (
-                k.clone(),
-                shards.binary_search(&f.as_str()).expect("listed above"),
-            )
-        })
+        .map(|(k, f)| (k.clone(), file_index[f.as_str()]))
         .collect();
-    Ok((files, map))
+    Ok((
+        files,
+        IndexInfo {
+            path: path.to_path_buf(),
+            weight_map,
+            shard_map: index.shard_map,
+            file_index,
+        },
+    ))
 }
 
 /// Every tensor of the files; for an index, checks that the `weight_map` and the shards agree
 /// and that no key is in two shards.
 pub(crate) fn all_tensors<'a>(
     files: &'a [OpenFile<'_>],
-    weight_map: Option<&HashMap<String, usize>>,
+    index: Option<&IndexInfo>,
 ) -> Result<Vec<SourceTensor<'a>>> {
+    let weight_map = index.map(|i| &i.weight_map);
+    let in_parts = |key: &str| index.is_some_and(|i| i.shard_map.contains_key(key));
     let mut out = Vec::new();
     let per_file = files
         .iter()
@@ -357,7 +404,7 @@ pub(crate) fn all_tensors<'a>(
     };
     let mut owner: HashMap<&str, usize> = HashMap::with_capacity(total);
     for tensors in per_file.iter().filter(|_| across) {
-        for t in tensors {
+        for t in tensors.iter().filter(|t| !in_parts(&t.key)) {
             if let Some(&other) = owner.get(&*t.key) {
                 return Err(bad(
                     &files[t.file].path,
@@ -384,5 +431,8 @@ pub(crate) fn all_tensors<'a>(
     for tensors in per_file {
         out.extend(tensors);
     }
-    Ok(out)
+    match index {
+        Some(i) if !i.shard_map.is_empty() => super::parts::assemble(i, files, out),
+        _ => Ok(out),
+    }
 }

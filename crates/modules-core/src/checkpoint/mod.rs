@@ -10,6 +10,7 @@ mod cast;
 mod file;
 mod header;
 mod options;
+mod parts;
 mod plan;
 mod report;
 mod save;
@@ -62,8 +63,8 @@ pub trait Checkpoint: Module {
     /// Loads a `.safetensors` file, a sharded checkpoint's `model.safetensors.index.json`, or
     /// a directory holding either. Strict or not, shape and dtype mismatches are errors.
     fn load_safetensors(&mut self, path: impl AsRef<Path>, options: LoadOptions<'_>) -> Result<LoadReport> {
-        let (files, weight_map) = file::open_path(path.as_ref())?;
-        let sources = file::all_tensors(&files, weight_map.as_ref())?;
+        let (files, index) = file::open_path(path.as_ref())?;
+        let sources = file::all_tensors(&files, index.as_ref())?;
         load(self, &files, &sources, options)
     }
 
@@ -83,8 +84,8 @@ pub trait Checkpoint: Module {
     /// anything. Reads only headers, so it works on a meta module and takes microseconds for
     /// a 70B model. Unlike a load it cannot compare the bytes of a tie stored twice.
     fn check_safetensors(&self, path: impl AsRef<Path>, options: LoadOptions<'_>) -> Result<LoadReport> {
-        let (files, weight_map) = file::open_path(path.as_ref())?;
-        let sources = file::all_tensors(&files, weight_map.as_ref())?;
+        let (files, index) = file::open_path(path.as_ref())?;
+        let sources = file::all_tensors(&files, index.as_ref())?;
         let slots = named_slots(self);
         let plan = plan::plan(self.type_name(), &slots, &sources, &options, true)?;
         let bytes = plan
@@ -111,6 +112,18 @@ pub trait Checkpoint: Module {
         max_shard_bytes: usize,
     ) -> Result<Vec<PathBuf>> {
         save::save_sharded(&named_slots(self), dir.as_ref(), max_shard_bytes)
+    }
+
+    /// Writes this rank's part of a sharded module (`Shard::shard`) into `dir` as
+    /// `model-rank0000R-of-0000W.safetensors`; rank 0 also writes the replicated tensors and a
+    /// `model.safetensors.index.json` from which one process loads the whole model back.
+    /// Returns the files this rank wrote.
+    fn save_safetensors_rank(
+        &self,
+        dir: impl AsRef<Path>,
+        rank: &crate::shard::Rank,
+    ) -> Result<Vec<PathBuf>> {
+        save::save_rank(&named_slots(self), dir.as_ref(), rank)
     }
 
     /// Names of the tensors that hold no written values: allocated by `to_empty`/`skip_init!`

@@ -14,6 +14,63 @@ pub(crate) struct Write<'m> {
     pub slot: &'m SharedTensor,
     pub source: usize,
     pub to: DType,
+    /// The part of the checkpoint tensor this process holds, for a sharded module.
+    pub shard: Option<crate::shard::ShardInfo>,
+}
+
+/// One contiguous copy of a write: checkpoint bytes, where they are in their file, and
+/// where they go in the tensor (a byte offset in the tensor's dtype).
+pub(crate) struct Copy<'s> {
+    pub data: &'s [u8],
+    pub file: usize,
+    pub file_offset: usize,
+    pub dst_offset: usize,
+}
+
+impl Write<'_> {
+    /// The copies that fill the tensor, in destination order: the whole checkpoint tensor;
+    /// this rank's runs of it, for a sharded module; or each rank's part in its place, for a
+    /// tensor saved sharded.
+    pub fn copies<'s>(&self, source: &SourceTensor<'s>) -> Vec<Copy<'s>> {
+        let (from, to) = (source.dtype.size_in_bytes(), self.to.size_in_bytes());
+        let at = |start: usize, len: usize, dst: usize| Copy {
+            data: &source.data[start..start + len],
+            file: source.file,
+            file_offset: source.offset + start,
+            dst_offset: dst,
+        };
+        if !source.parts.is_empty() {
+            let mut out = Vec::new();
+            for part in &source.parts {
+                let mut taken = 0;
+                for (dst, len) in part.info.runs(to) {
+                    let n = len / to * from;
+                    out.push(Copy {
+                        data: &part.data[taken..taken + n],
+                        file: part.file,
+                        file_offset: part.offset + taken,
+                        dst_offset: dst,
+                    });
+                    taken += n;
+                }
+            }
+            out.sort_by_key(|c| c.dst_offset);
+            return out;
+        }
+        match &self.shard {
+            Some(info) => {
+                let mut dst = 0;
+                info.runs(from)
+                    .map(|(start, len)| {
+                        let c = at(start, len, dst);
+                        dst += len / from * to;
+                        c
+                    })
+                    .collect()
+            }
+            None => vec![at(0, source.data.len(), 0)],
+        }
+    }
 }
 
 /// What a load will do.
@@ -99,12 +156,20 @@ pub(crate) fn plan<'m>(
             missing.extend(names_from(head).map(|n| n.name.clone()));
             continue;
         }
-        let target = found[0].0.slot.tensor();
-        let (shape, to, device) = (target.shape().to_vec(), target.dtype(), target.device());
-        drop(target);
+        let slot = found[0].0.slot;
+        let shard = slot.shard_info();
+        let (shape, to, device) = (slot.global_shape(), slot.dtype(), slot.device());
         let mut ok = true;
         for &(n, i) in &found {
             let src = &sources[i];
+            if shard.is_some() && !src.parts.is_empty() {
+                errors.push(format!(
+                    "{}: the checkpoint holds it in parts by rank, and this module is sharded: load it whole in one process (or save it whole) first",
+                    n.name
+                ));
+                ok = false;
+                continue;
+            }
             if src.shape != shape {
                 errors.push(format!(
                     "size mismatch for {}: copying a param with shape {} from checkpoint, the shape in current model is {}.",
@@ -122,7 +187,11 @@ pub(crate) fn plan<'m>(
                     cast_hint(src.dtype, to)
                 ));
                 ok = false;
-            } else if reads_data && src.dtype == DType::Bool && src.data.iter().any(|&b| b > 1) {
+            } else if reads_data
+                && src.dtype == DType::Bool
+                && (src.data.iter().any(|&b| b > 1)
+                    || src.parts.iter().any(|p| p.data.iter().any(|&b| b > 1)))
+            {
                 errors.push(format!(
                     "invalid data for {}: a bool tensor holds a byte other than 0 or 1",
                     n.name
@@ -141,7 +210,12 @@ pub(crate) fn plan<'m>(
             let (first, a) = found[0];
             for &(other, b) in &found[1..] {
                 let (x, y) = (&sources[a], &sources[b]);
-                if x.dtype != y.dtype || x.data != y.data {
+                let parts_differ = x.parts.len() != y.parts.len()
+                    || x.parts
+                        .iter()
+                        .zip(&y.parts)
+                        .any(|(p, q)| p.data != q.data || p.info != q.info);
+                if x.dtype != y.dtype || x.data != y.data || parts_differ {
                     errors.push(format!(
                         "tied tensors \"{}\" and \"{}\" share one tensor in current model, but hold different values in the checkpoint",
                         first.name, other.name
@@ -158,6 +232,7 @@ pub(crate) fn plan<'m>(
                     slot: n.slot,
                     source: i,
                     to,
+                    shard,
                 });
             }
         }

@@ -76,6 +76,14 @@ fn host_bytes<'g>(name: &str, t: &'g RwLockReadGuard<'_, Tensor>) -> Result<Cow<
 }
 
 fn write_file(path: &Path, entries: &[&NamedSlot<'_>]) -> Result<()> {
+    write_file_with(
+        path,
+        entries,
+        HashMap::from([("format".to_string(), "pt".to_string())]),
+    )
+}
+
+fn write_file_with(path: &Path, entries: &[&NamedSlot<'_>], metadata: HashMap<String, String>) -> Result<()> {
     let guards: Vec<_> = entries.iter().map(|s| s.slot.tensor()).collect();
     let outs = entries
         .iter()
@@ -88,7 +96,6 @@ fn write_file(path: &Path, entries: &[&NamedSlot<'_>]) -> Result<()> {
             })
         })
         .collect::<Result<Vec<_>>>()?;
-    let metadata = HashMap::from([("format".to_string(), "pt".to_string())]);
     let tmp = temp_name(path);
     safetensors::serialize_to_file(
         entries.iter().map(|s| s.name.as_str()).zip(&outs),
@@ -186,4 +193,96 @@ pub(crate) fn save_sharded(
     commit(&index_path)?;
     paths.push(index_path);
     Ok(paths)
+}
+
+/// This rank's file of a sharded save: its part of every sharded tensor and, on rank 0, the
+/// replicated ones; rank 0 also writes the index whose `shard_map` puts the parts together
+/// (every rank's layout follows from the plan, so rank 0 needs no message from the others).
+/// A single process loads the index back into the whole model.
+pub(crate) fn save_rank(
+    slots: &[NamedSlot<'_>],
+    dir: &Path,
+    rank: &crate::shard::Rank,
+) -> Result<Vec<PathBuf>> {
+    use super::parts::{PartEntry, PartsEntry};
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let world = rank.world_size;
+    let file_of = |r: usize| format!("model-rank{:05}-of-{world:05}.safetensors", r + 1);
+    let entries: Vec<&NamedSlot<'_>> = unique(slots)
+        .into_iter()
+        .filter(|s| rank.rank == 0 || s.slot.shard_info().is_some())
+        .collect();
+    let shards: BTreeMap<&str, crate::shard::ShardInfo> = entries
+        .iter()
+        .filter_map(|s| s.slot.shard_info().map(|i| (s.name.as_str(), i)))
+        .collect();
+    let metadata = HashMap::from([
+        ("format".to_string(), "pt".to_string()),
+        (
+            "modules.shards".to_string(),
+            serde_json::to_string(
+                &shards
+                    .iter()
+                    .map(|(k, i)| (*k, (i.dim, i.start, i.len, &i.global_shape)))
+                    .collect::<BTreeMap<_, _>>(),
+            )
+            .expect("plain data serializes"),
+        ),
+    ]);
+    let path = dir.join(file_of(rank.rank));
+    write_file_with(&path, &entries, metadata)?;
+    commit(&path)?;
+    let mut written = vec![path];
+    if rank.rank == 0 {
+        let mut weight_map = BTreeMap::new();
+        let mut shard_map = BTreeMap::new();
+        let mut total = 0u64;
+        for s in &entries {
+            let info = s.slot.shard_info();
+            let global = s.slot.global_shape();
+            total += (global.iter().product::<usize>() * s.slot.dtype().size_in_bytes()) as u64;
+            match info {
+                None => {
+                    weight_map.insert(s.name.clone(), file_of(0));
+                }
+                Some(info) => {
+                    let parts = (0..world)
+                        .map(|r| {
+                            let c = crate::shard::ShardInfo::chunk(&global, info.dim, r, world);
+                            PartEntry {
+                                file: file_of(r),
+                                start: c.start,
+                                len: c.len,
+                            }
+                        })
+                        .collect();
+                    shard_map.insert(
+                        s.name.clone(),
+                        PartsEntry {
+                            dim: info.dim,
+                            global_shape: global,
+                            parts,
+                        },
+                    );
+                }
+            }
+        }
+        let index = serde_json::json!({
+            "metadata": { "total_size": total, "world_size": world },
+            "weight_map": weight_map,
+            "shard_map": shard_map,
+        });
+        let index_path = dir.join("model.safetensors.index.json");
+        let text = serde_json::to_string_pretty(&index).expect("a JSON value serializes");
+        std::fs::write(temp_name(&index_path), text + "\n").map_err(|source| Error::Io {
+            path: index_path.clone(),
+            source,
+        })?;
+        commit(&index_path)?;
+        written.push(index_path);
+    }
+    Ok(written)
 }

@@ -83,6 +83,7 @@ pub(crate) fn sources<'h>(holders: &'h [Holder<'_>]) -> Vec<SourceTensor<'h>> {
             file: 0,
             offset: 0,
             slot: Some(h.slot),
+            parts: Vec::new(),
         })
         .collect()
 }

@@ -356,20 +356,23 @@ pub(crate) struct NamedSlot<'a> {
     pub slot: &'a SharedTensor,
     /// `false` only for non-persistent buffers, which state dicts leave out.
     pub persistent: bool,
+    /// A parameter (not a buffer).
+    pub parameter: bool,
 }
 
 /// Every parameter and buffer under each of its names, in `state_dict` order.
 pub(crate) fn named_slots<M: Module + ?Sized>(m: &M) -> Vec<NamedSlot<'_>> {
     let mut out = Vec::new();
     walk_all(m, &mut |item| {
-        let (name, slot, persistent) = match item {
-            Item::Param(name, p) => (name, p.shared(), true),
-            Item::Buffer(name, b) => (name, b.shared(), b.persistent()),
+        let (name, slot, persistent, parameter) = match item {
+            Item::Param(name, p) => (name, p.shared(), true, true),
+            Item::Buffer(name, b) => (name, b.shared(), b.persistent(), false),
         };
         out.push(NamedSlot {
             name: name.to_string(),
             slot,
             persistent,
+            parameter,
         });
     });
     out

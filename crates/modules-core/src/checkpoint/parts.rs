@@ -1,0 +1,139 @@
+//! Tensors saved in parts, one per rank, and put back together on load.
+//!
+//! A sharded save writes each rank's part of every sharded tensor under the tensor's own
+//! name in that rank's file, and an index whose `shard_map` says where each part goes:
+//!
+//! ```json
+//! "shard_map": {"lm_head.weight": {"dim": 0, "global_shape": [64, 16],
+//!     "parts": [{"file": "model-rank00001-of-00002.safetensors", "start": 0, "len": 32}, ...]}}
+//! ```
+
+use std::collections::HashMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::file::{bad, IndexInfo, OpenFile, Part, SourceTensor};
+use crate::shard::ShardInfo;
+use crate::Result;
+
+/// One rank's part in an index.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub(crate) struct PartEntry {
+    pub file: String,
+    pub start: usize,
+    pub len: usize,
+}
+
+/// A tensor saved in parts.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub(crate) struct PartsEntry {
+    pub dim: usize,
+    pub global_shape: Vec<usize>,
+    pub parts: Vec<PartEntry>,
+}
+
+pub(crate) type ShardMap = HashMap<String, PartsEntry>;
+
+/// Replaces the parts of every `shard_map` tensor with one source of the whole tensor, after
+/// checking that the parts exist, agree in dtype and shape, and tile the dimension exactly.
+pub(crate) fn assemble<'a>(
+    index: &IndexInfo,
+    files: &'a [OpenFile<'_>],
+    tensors: Vec<SourceTensor<'a>>,
+) -> Result<Vec<SourceTensor<'a>>> {
+    let (mut pieces, mut out): (Vec<_>, Vec<_>) = tensors
+        .into_iter()
+        .partition(|t| index.shard_map.contains_key(&*t.key));
+    let mut names: Vec<&String> = index.shard_map.keys().collect();
+    names.sort();
+    for name in names {
+        let entry = &index.shard_map[name];
+        let fail = |message: String| bad(&index.path, Some(name), message);
+        let mut parts = entry.parts.clone();
+        parts.sort_by_key(|p| p.start);
+        let n = entry.global_shape.get(entry.dim).copied().ok_or_else(|| {
+            fail(format!(
+                "dim {} is not a dimension of shape {:?}",
+                entry.dim, entry.global_shape
+            ))
+        })?;
+        let mut next = 0;
+        let mut assembled: Vec<Part<'a>> = Vec::with_capacity(parts.len());
+        let mut dtype = None;
+        for p in &parts {
+            if p.start != next {
+                return Err(fail(format!(
+                    "its parts must tile dimension {} from 0 to {n}; a part starts at {} where {next} was expected",
+                    entry.dim, p.start
+                )));
+            }
+            next = p.start + p.len;
+            let file = index.file_index[p.file.as_str()];
+            let at = pieces
+                .iter()
+                .position(|t| t.file == file && *t.key == **name)
+                .ok_or_else(|| {
+                    fail(format!(
+                        "the index puts a part in {}, which does not hold it",
+                        p.file
+                    ))
+                })?;
+            let t = pieces.swap_remove(at);
+            let info = ShardInfo {
+                global_shape: entry.global_shape.clone(),
+                dim: entry.dim,
+                start: p.start,
+                len: p.len,
+            };
+            if t.shape != info.local_shape() {
+                return Err(bad(
+                    &files[file].path,
+                    Some(name),
+                    format!(
+                        "the index says this part has shape {:?}, the file says {:?}",
+                        info.local_shape(),
+                        t.shape
+                    ),
+                ));
+            }
+            if *dtype.get_or_insert(t.dtype) != t.dtype {
+                return Err(fail(format!(
+                    "its parts disagree in dtype ({} and {})",
+                    dtype.expect("set"),
+                    t.dtype
+                )));
+            }
+            assembled.push(Part {
+                data: t.data,
+                file,
+                offset: t.offset,
+                info,
+            });
+        }
+        if next != n {
+            return Err(fail(format!(
+                "its parts cover {next} of the {n} indices of dimension {}",
+                entry.dim
+            )));
+        }
+        let first = assembled.first().map_or(0, |p| p.file);
+        out.push(SourceTensor {
+            key: name.clone().into(),
+            dtype: dtype.ok_or_else(|| fail("the index lists no part of it".into()))?,
+            shape: entry.global_shape.clone(),
+            data: &[],
+            file: first,
+            offset: 0,
+            slot: None,
+            parts: assembled,
+        });
+    }
+    if let Some(extra) = pieces.first() {
+        return Err(bad(
+            &files[extra.file].path,
+            Some(&extra.key),
+            "the file holds a part the index does not list",
+        ));
+    }
+    Ok(out)
+}
