@@ -274,3 +274,31 @@ fn checkpoint_load_into_cuda_equals_the_cpu_and_saves_back() {
     assert_eq!(before, host(&gpu));
     std::fs::remove_dir_all(dir).unwrap();
 }
+
+#[test]
+fn nccl_communicator_of_one_rank_gathers_and_broadcasts() {
+    use modules::shard::{Communicator, Rank, Shard, ShardPlan};
+    if !gpu("nccl_communicator_of_one_rank_gathers_and_broadcasts") {
+        return;
+    }
+    let comm = match Communicator::with_rank(&Rank::single()) {
+        Ok(c) => c,
+        Err(e) => {
+            println!("skipped: nccl_communicator_of_one_rank_gathers_and_broadcasts: {e}");
+            return;
+        }
+    };
+    let mut m = skip_init!(Linear, 8, 6, device = Meta).unwrap();
+    m.shard(&ShardPlan::fsdp(), comm.rank()).unwrap();
+    m.to_empty(Cuda(0)).unwrap();
+    m.reset_parameters().unwrap();
+    let full = comm.gather_full(m.weight.shared()).unwrap();
+    assert_eq!(full.shape(), &[6, 8]);
+    assert_eq!(
+        full.to_vec::<f32>().unwrap(),
+        m.weight.tensor().to_vec::<f32>().unwrap()
+    );
+    let before = m.bias.as_ref().unwrap().tensor().to_vec::<f32>().unwrap();
+    comm.broadcast(m.bias.as_ref().unwrap().shared(), 0).unwrap();
+    assert_eq!(m.bias.as_ref().unwrap().tensor().to_vec::<f32>().unwrap(), before);
+}

@@ -4,6 +4,9 @@
 //! of the checkpoint, checks it against the whole, and writes it out. The parent then loads
 //! the rank files back whole and compares them with the original, byte for byte.
 //!
+//! Each rank also takes part in the rendezvous at `MASTER_ADDR:MASTER_PORT` that carries the
+//! NCCL id on GPUs, here with a token.
+//!
 //! The binary is its own rank process: with `RANK` set it runs one rank and exits.
 
 mod common;
@@ -16,7 +19,7 @@ use std::process::Command;
 use common::tensor_bytes;
 use llama::{tensor_parallel_plan, Llama, LlamaConfig};
 use modules::prelude::*;
-use modules::shard::{Rank, ShardPlan};
+use modules::shard::{broadcast_bytes, Rank, ShardPlan};
 
 fn plan(name: &str) -> ShardPlan {
     match name {
@@ -28,6 +31,21 @@ fn plan(name: &str) -> ShardPlan {
 /// One rank: everything it checks is an exit code the parent reads.
 fn run_rank(checkpoint: &Path, out: &Path, plan_name: &str) -> Result<(), String> {
     let rank = Rank::from_env().map_err(|e| e.to_string())?;
+    // The rendezvous that carries the NCCL id, with a token instead (no GPU needed).
+    let token = format!("token of {plan_name} at world {}", rank.world_size);
+    let got = broadcast_bytes(
+        &rank,
+        (rank.rank == 0).then_some(token.as_bytes()),
+        std::time::Duration::from_secs(30),
+    )
+    .map_err(|e| e.to_string())?;
+    if got != token.as_bytes() {
+        return Err(format!(
+            "rank {}: rendezvous gave {:?}",
+            rank.rank,
+            String::from_utf8_lossy(&got)
+        ));
+    }
     let mut m = skip_init!(Llama, LlamaConfig::tiny(), device = Meta).map_err(|e| e.to_string())?;
     m.shard(&plan(plan_name), &rank).map_err(|e| e.to_string())?;
     m.to_empty(Cpu).map_err(|e| e.to_string())?;
@@ -72,6 +90,11 @@ fn run_rank(checkpoint: &Path, out: &Path, plan_name: &str) -> Result<(), String
 
 fn launch(world: usize, plan_name: &str, checkpoint: &Path, out: &Path) -> Result<(), String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    // A free port for rank 0 to listen on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map_err(|e| e.to_string())?
+        .port();
     let children: Vec<_> = (0..world)
         .map(|r| {
             Command::new(&exe)
@@ -80,7 +103,7 @@ fn launch(world: usize, plan_name: &str, checkpoint: &Path, out: &Path) -> Resul
                 .env("LOCAL_RANK", r.to_string())
                 .env("LOCAL_WORLD_SIZE", world.to_string())
                 .env("MASTER_ADDR", "127.0.0.1")
-                .env("MASTER_PORT", "29500")
+                .env("MASTER_PORT", port.to_string())
                 .env("SHARD_TEST_CHECKPOINT", checkpoint)
                 .env("SHARD_TEST_OUT", out)
                 .env("SHARD_TEST_PLAN", plan_name)

@@ -193,6 +193,15 @@ pub enum Error {
         found: String,
     },
 
+    /// The exchange between ranks at `MASTER_ADDR:MASTER_PORT` failed.
+    #[error("rendezvous at {address}: {message}")]
+    Rendezvous {
+        /// Where rank 0 listens.
+        address: String,
+        /// What went wrong.
+        message: String,
+    },
+
     /// A shard plan that does not fit the module (a dimension it does not have, a tie placed
     /// two ways, a module that is not on meta).
     #[error("cannot shard {tensor}: {message}")]

@@ -21,6 +21,7 @@
 #![warn(missing_docs)]
 
 mod buffer;
+mod collective;
 mod context;
 mod error;
 mod kernels;
@@ -30,6 +31,7 @@ pub mod reference;
 mod staging;
 
 pub use buffer::CudaBuffer;
+pub use collective::{nccl_available, nccl_unique_id, NcclComm};
 pub use context::{context, device_count, DeviceContext};
 /// The cudarc this crate is built on, so that users name the same types ([`CudaBuffer::cuda_slice`]).
 pub use cudarc;

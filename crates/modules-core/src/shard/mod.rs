@@ -17,11 +17,17 @@
 //! m.to_empty(Device::Cpu).unwrap();             // allocates 2 x 4 floats
 //! ```
 
+#[cfg(feature = "cuda")]
+mod collective;
 mod plan;
 mod rank;
+mod rendezvous;
 
+#[cfg(feature = "cuda")]
+pub use collective::Communicator;
 pub use plan::{ColwiseParallel, ParallelStyle, Placement, RowwiseParallel, ShardInfo, ShardPlan};
 pub use rank::Rank;
+pub use rendezvous::broadcast_bytes;
 
 use std::collections::HashMap;
 
