@@ -52,7 +52,7 @@ if [ $HAVE_CARGO = 1 ]; then
     # Module-level: skip_init on cuda:0 for the standard modules and Llama-7B, reset on the
     # device vs the CPU, round trips, ties, OOM (numbers printed).
     step module-cuda-tests 120 cargo test --release --test cuda -- --nocapture --test-threads=1
-    grep -E "skipped|skip_init|largest|out of memory|load tiny" "$LOG/module-cuda-tests.log" | sed 's/^/# /'
+    grep -E "skipped|skip_init|largest|out of memory|load tiny|sharded load" "$LOG/module-cuda-tests.log" | sed "s/^/# /"
     step workspace-tests 240 cargo test --workspace --release
     step bench-device 120 cargo bench -p modules-cuda --bench device
     step bench-gpu 120 cargo bench --bench gpu

@@ -302,3 +302,40 @@ fn nccl_communicator_of_one_rank_gathers_and_broadcasts() {
     comm.broadcast(m.bias.as_ref().unwrap().shared(), 0).unwrap();
     assert_eq!(m.bias.as_ref().unwrap().tensor().to_vec::<f32>().unwrap(), before);
 }
+
+#[test]
+fn sharded_to_empty_and_load_on_cuda_equal_the_cpu() {
+    use modules::shard::{Rank, Shard};
+    if !gpu("sharded_to_empty_and_load_on_cuda_equal_the_cpu") {
+        return;
+    }
+    let dir = std::env::temp_dir().join(format!("cuda-shard-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("llama.safetensors");
+    modules::new!(llama::Llama, llama::LlamaConfig::tiny())
+        .unwrap()
+        .save_safetensors(&path)
+        .unwrap();
+    let rank = Rank {
+        rank: 1,
+        world_size: 3,
+        ..Rank::single()
+    };
+    let load = |device: Device| {
+        let mut m = skip_init!(llama::Llama, llama::LlamaConfig::tiny(), device = Meta).unwrap();
+        m.shard(&llama::tensor_parallel_plan(), &rank).unwrap();
+        m.to_empty(device).unwrap();
+        let t = Instant::now();
+        m.load_safetensors(&path, LoadOptions::strict()).unwrap();
+        println!(
+            "sharded load (TP, rank 1 of 3) onto {device}: {:.3?}",
+            t.elapsed()
+        );
+        m.state_dict()
+            .iter()
+            .map(|(_, t)| t.tensor().to(Cpu).unwrap().as_bytes().unwrap().to_vec())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(load(Cuda(0)), load(Cpu));
+    std::fs::remove_dir_all(dir).unwrap();
+}

@@ -1,7 +1,8 @@
 //! One process per rank, launched the torchrun way (`RANK`, `WORLD_SIZE`, `LOCAL_RANK`,
 //! `LOCAL_WORLD_SIZE`, `MASTER_ADDR`, `MASTER_PORT`), for world sizes 1, 2 and 3 (uneven
 //! splits): each rank shards a Llama-shaped model on meta, allocates and loads only its part
-//! of the checkpoint, checks it against the whole, and writes it out. The parent then loads
+//! of the checkpoint — the kernel's count of bytes read says it read only those — checks it
+//! against the whole, and writes it out. The parent then loads
 //! the rank files back whole and compares them with the original, byte for byte.
 //!
 //! Each rank also takes part in the rendezvous at `MASTER_ADDR:MASTER_PORT` that carries the
@@ -49,9 +50,11 @@ fn run_rank(checkpoint: &Path, out: &Path, plan_name: &str) -> Result<(), String
     let mut m = skip_init!(Llama, LlamaConfig::tiny(), device = Meta).map_err(|e| e.to_string())?;
     m.shard(&plan(plan_name), &rank).map_err(|e| e.to_string())?;
     m.to_empty(Cpu).map_err(|e| e.to_string())?;
+    let before = read_chars();
     let report = m
         .load_safetensors(checkpoint, LoadOptions::strict())
         .map_err(|e| e.to_string())?;
+    let read = read_chars() - before;
     let local: u64 = m
         .state_dict()
         .iter()
@@ -61,6 +64,14 @@ fn run_rank(checkpoint: &Path, out: &Path, plan_name: &str) -> Result<(), String
         return Err(format!(
             "rank {}: {report}, {} bytes written for {local} local",
             rank.rank, report.bytes
+        ));
+    }
+    // What the kernel says this process read during the load: its own bytes, and no more
+    // than a little beside them (the read of /proc itself; headers come through the map).
+    if cfg!(target_os = "linux") && (read < local || read > local + 4096) {
+        return Err(format!(
+            "rank {}: read {read} bytes for {local} bytes of its own",
+            rank.rank
         ));
     }
     let mut whole = skip_init!(Llama, LlamaConfig::tiny()).map_err(|e| e.to_string())?;
@@ -86,6 +97,17 @@ fn run_rank(checkpoint: &Path, out: &Path, plan_name: &str) -> Result<(), String
     }
     m.save_safetensors_rank(out, &rank).map_err(|e| e.to_string())?;
     Ok(())
+}
+
+/// Bytes this process has read through system calls (`rchar` of `/proc/self/io`).
+fn read_chars() -> u64 {
+    std::fs::read_to_string("/proc/self/io")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("rchar: ").and_then(|v| v.trim().parse().ok()))
+        })
+        .unwrap_or(0)
 }
 
 fn launch(world: usize, plan_name: &str, checkpoint: &Path, out: &Path) -> Result<(), String> {
