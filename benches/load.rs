@@ -10,6 +10,7 @@
 //! With `MODULES_PYTHON` set to a Python that has torch and safetensors, the PyTorch twin
 //! (`benches/load_torch.py`) runs on the same file in the same run, and ratios are printed.
 
+mod common;
 #[path = "../examples/models/llama.rs"]
 mod llama;
 
@@ -21,32 +22,6 @@ use std::time::{Duration, Instant};
 use llama::{Llama, LlamaConfig};
 use modules::prelude::*;
 use rayon::prelude::*;
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn time(runs: usize, mut f: impl FnMut()) -> Duration {
-    median(
-        (0..runs)
-            .map(|_| {
-                let t = Instant::now();
-                f();
-                t.elapsed()
-            })
-            .collect(),
-    )
-}
-
-fn status_kb(field: &str) -> u64 {
-    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
-    status
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
 
 fn checkpoint(dir: &Path) -> PathBuf {
     let path = dir.join("tinyllama-f32.safetensors");
@@ -100,7 +75,7 @@ fn child(mode: &str, path: &Path) {
     if mode == "resident" {
         let mut m = skip_init!(Llama, LlamaConfig::tinyllama_1_1b()).unwrap();
         m.load_safetensors(path, LoadOptions::strict()).unwrap();
-        let d = time(7, || {
+        let d = common::time(7, || {
             m.load_safetensors(path, LoadOptions::strict()).unwrap();
         });
         println!("{d:?}");
@@ -112,7 +87,7 @@ fn child(mode: &str, path: &Path) {
         let cfg = LlamaConfig::llama_7b();
         let path = header_only(path, "llama7b", cfg.clone());
         let meta = skip_init!(Llama, cfg, device = Meta, dtype = BF16).unwrap();
-        let d = time(21, || {
+        let d = common::time(21, || {
             black_box(meta.check_safetensors(&path, LoadOptions::strict()).unwrap());
         });
         println!("{d:?}");
@@ -124,11 +99,11 @@ fn child(mode: &str, path: &Path) {
         device = if mode == "zero-copy" { Meta } else { Cpu }
     )
     .unwrap();
-    let base = status_kb("VmRSS:");
+    let base = common::status_kb("VmRSS:");
     let opts = LoadOptions::strict().zero_copy(mode == "zero-copy");
     let r = m.load_safetensors(path, opts).unwrap();
     black_box(&m);
-    println!("{} {} {}", base, status_kb("VmHWM:"), r.bytes);
+    println!("{} {} {}", base, common::status_kb("VmHWM:"), r.bytes);
 }
 
 fn peak_above_baseline(mode: &str, path: &Path) -> (f64, f64) {
@@ -154,13 +129,7 @@ fn main() {
     std::fs::create_dir_all(&dir).unwrap();
     let path = checkpoint(&dir);
     let h70 = header_only(&dir, "llama70b", LlamaConfig::llama_70b());
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("model name\t: ").map(str::to_string))
-        })
-        .unwrap_or_default();
+    let cpu = common::cpu_model();
     println!(
         "modules, {} threads, {cpu}; medians, page cache warm",
         rayon::current_num_threads()
@@ -177,10 +146,10 @@ fn main() {
     let rows: Vec<(&str, Duration)> = vec![
         (
             "memcpy 2 threads, resident destination",
-            time(5, || memcpy(data, &mut resident)),
+            common::time(5, || memcpy(data, &mut resident)),
         ),
         ("memcpy 2 threads, fresh destination", {
-            time(5, || {
+            common::time(5, || {
                 let mut t = Tensor::empty([data.len()], (Cpu, U8)).unwrap();
                 memcpy(data, t.as_bytes_mut().unwrap());
                 black_box(&t);
@@ -190,23 +159,23 @@ fn main() {
     drop(resident);
     let mut warm = skip_init!(Llama, LlamaConfig::tinyllama_1_1b()).unwrap();
     warm.load_safetensors(&path, LoadOptions::strict()).unwrap();
-    let resident_load = time(5, || {
+    let resident_load = common::time(5, || {
         warm.load_safetensors(&path, LoadOptions::strict()).unwrap();
     });
     drop(warm);
-    let fresh_load = time(5, || {
+    let fresh_load = common::time(5, || {
         let mut m = skip_init!(Llama, LlamaConfig::tinyllama_1_1b()).unwrap();
         m.load_safetensors(&path, LoadOptions::strict()).unwrap();
         black_box(&m);
     });
-    let zero_copy = time(21, || {
+    let zero_copy = common::time(21, || {
         let mut m = skip_init!(Llama, LlamaConfig::tinyllama_1_1b(), device = Meta).unwrap();
         m.load_safetensors(&path, LoadOptions::strict().zero_copy(true))
             .unwrap();
         black_box(&m);
     });
     let meta70 = skip_init!(Llama, LlamaConfig::llama_70b(), device = Meta, dtype = BF16).unwrap();
-    let dry_run = time(51, || {
+    let dry_run = common::time(51, || {
         black_box(meta70.check_safetensors(&h70, LoadOptions::strict()).unwrap());
     });
 

@@ -7,38 +7,17 @@
 //! peak resident memory above its baseline against its shard's bytes. Also: the time to shard
 //! a Llama-70B meta module for world size 8.
 
+mod common;
 #[path = "../examples/models/llama.rs"]
 mod llama;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use llama::{Llama, LlamaConfig};
 use modules::prelude::*;
 use modules::shard::{Rank, ShardPlan};
-
-fn status_kb(field: &str) -> u64 {
-    std::fs::read_to_string("/proc/self/status")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix(field))
-        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-        .unwrap_or(0)
-}
-
-fn rchar() -> u64 {
-    std::fs::read_to_string("/proc/self/io")
-        .unwrap_or_default()
-        .lines()
-        .find_map(|l| l.strip_prefix("rchar: ").and_then(|v| v.trim().parse().ok()))
-        .unwrap_or(0)
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
 
 /// One rank: prints `read_bytes local_bytes peak_rss_above_baseline_bytes load_seconds`.
 fn rank_main(path: &Path) {
@@ -46,12 +25,12 @@ fn rank_main(path: &Path) {
     let mut m = skip_init!(Llama, LlamaConfig::llama_125m(), device = Meta).unwrap();
     m.shard(&ShardPlan::fsdp(), &rank).unwrap();
     m.to_empty(Cpu).unwrap();
-    let base = status_kb("VmRSS:");
-    let (r0, t) = (rchar(), Instant::now());
+    let base = common::status_kb("VmRSS:");
+    let (r0, t) = (common::read_chars(), Instant::now());
     let report = m.load_safetensors(path, LoadOptions::strict()).unwrap();
     let secs = t.elapsed().as_secs_f64();
-    let read = rchar() - r0;
-    let peak = (status_kb("VmHWM:").saturating_sub(base)) * 1024;
+    let read = common::read_chars() - r0;
+    let peak = (common::status_kb("VmHWM:").saturating_sub(base)) * 1024;
     println!("{read} {} {peak} {secs}", report.bytes);
 }
 
@@ -70,13 +49,7 @@ fn main() {
             .unwrap();
     }
     let file_bytes = std::fs::metadata(&path).unwrap().len() as f64;
-    let cpu = std::fs::read_to_string("/proc/cpuinfo")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("model name\t: ").map(str::to_string))
-        })
-        .unwrap_or_default();
+    let cpu = common::cpu_model();
     println!(
         "modules sharded loads, {cpu}; Llama-125M f32 ({:.0} MB), page cache warm, FSDP plan",
         file_bytes / 1e6
@@ -89,7 +62,7 @@ fn main() {
         m.load_safetensors(&path, LoadOptions::strict()).unwrap();
         single.push(t.elapsed());
     }
-    let single = median(single);
+    let single = common::median(single);
     println!(
         "{:<58} {:>9.1} ms",
         "single-process load (median of 3)",
@@ -118,7 +91,7 @@ fn main() {
                 .collect();
             walls.push(t.elapsed());
         }
-        let wall = median(walls);
+        let wall = common::median(walls);
         println!(
             "{:<58} {:>9.1} ms  ({:.2}x the single-process load; process start included)",
             format!("world {world}: wall time, all ranks (median of 3)"),
@@ -158,7 +131,7 @@ fn main() {
     println!(
         "{:<58} {:>9.3} ms  (target <= 1 ms)",
         "shard Llama-70B on meta, world 8 (median of 21)",
-        median(times).as_secs_f64() * 1e3
+        common::median(times).as_secs_f64() * 1e3
     );
 }
 

@@ -17,7 +17,7 @@ mod llama;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use common::tensor_bytes;
+use common::{read_chars, tensor_bytes};
 use llama::{tensor_parallel_plan, Llama, LlamaConfig};
 use modules::prelude::*;
 use modules::shard::{broadcast_bytes, Rank, ShardPlan};
@@ -97,17 +97,6 @@ fn run_rank(checkpoint: &Path, out: &Path, plan_name: &str) -> Result<(), String
     }
     m.save_safetensors_rank(out, &rank).map_err(|e| e.to_string())?;
     Ok(())
-}
-
-/// Bytes this process has read through system calls (`rchar` of `/proc/self/io`).
-fn read_chars() -> u64 {
-    std::fs::read_to_string("/proc/self/io")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find_map(|l| l.strip_prefix("rchar: ").and_then(|v| v.trim().parse().ok()))
-        })
-        .unwrap_or(0)
 }
 
 fn launch(world: usize, plan_name: &str, checkpoint: &Path, out: &Path) -> Result<(), String> {

@@ -72,3 +72,14 @@ pub fn fixture(name: &str) -> std::path::PathBuf {
     std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join(format!("tests/fixtures/torch_small/{name}.safetensors"))
 }
+
+/// Bytes this process has read through system calls (`rchar` of `/proc/self/io`; 0 elsewhere).
+pub fn read_chars() -> u64 {
+    std::fs::read_to_string("/proc/self/io")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find_map(|l| l.strip_prefix("rchar: ").and_then(|v| v.trim().parse().ok()))
+        })
+        .unwrap_or(0)
+}

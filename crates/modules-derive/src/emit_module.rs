@@ -55,6 +55,7 @@ pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &
         }
     });
 
+    let formatting = formatting(input, krate);
     quote! {
         #[automatically_derived]
         #[diagnostic::do_not_recommend]
@@ -74,6 +75,15 @@ pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &
             #reset
         }
 
+        #formatting
+    }
+}
+
+/// `Display` and `Debug`: PyTorch's `print(module)`.
+fn formatting(input: &DeriveInput, krate: &Path) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    quote! {
         #[automatically_derived]
         impl #impl_generics ::std::fmt::Display for #ident #ty_generics #where_clause {
             fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -97,6 +107,7 @@ pub fn fallback(input: &DeriveInput, krate: &Path) -> TokenStream {
     let ident = &input.ident;
     let name = ident.to_string();
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let formatting = formatting(input, krate);
     quote! {
         #[automatically_derived]
         #[diagnostic::do_not_recommend]
@@ -107,18 +118,6 @@ pub fn fallback(input: &DeriveInput, krate: &Path) -> TokenStream {
             fn visit<'__a>(&'__a self, _: &mut dyn #krate::Visitor<'__a>) {}
         }
 
-        #[automatically_derived]
-        impl #impl_generics ::std::fmt::Display for #ident #ty_generics #where_clause {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(#name)
-            }
-        }
-
-        #[automatically_derived]
-        impl #impl_generics ::std::fmt::Debug for #ident #ty_generics #where_clause {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
-                f.write_str(#name)
-            }
-        }
+        #formatting
     }
 }

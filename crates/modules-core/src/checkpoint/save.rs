@@ -125,6 +125,17 @@ fn temp_name(path: &Path) -> PathBuf {
     path.with_file_name(name)
 }
 
+/// Writes `model.safetensors.index.json` under its temporary name; [`commit`] puts it in place.
+fn write_index_temp(dir: &Path, index: &serde_json::Value) -> Result<PathBuf> {
+    let path = dir.join("model.safetensors.index.json");
+    let text = serde_json::to_string_pretty(index).expect("a JSON value serializes");
+    std::fs::write(temp_name(&path), text + "\n").map_err(|source| Error::Io {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(path)
+}
+
 fn commit(path: &Path) -> Result<()> {
     std::fs::rename(temp_name(path), path).map_err(|source| Error::Io {
         path: path.to_path_buf(),
@@ -181,12 +192,7 @@ pub(crate) fn save_sharded(
         paths.push(path);
     }
     let index = serde_json::json!({ "metadata": { "total_size": total }, "weight_map": weight_map });
-    let index_path = dir.join("model.safetensors.index.json");
-    let text = serde_json::to_string_pretty(&index).expect("a JSON value serializes");
-    std::fs::write(temp_name(&index_path), text + "\n").map_err(|source| Error::Io {
-        path: index_path.clone(),
-        source,
-    })?;
+    let index_path = write_index_temp(dir, &index)?;
     for p in &paths {
         commit(p)?;
     }
@@ -275,12 +281,7 @@ pub(crate) fn save_rank(
             "weight_map": weight_map,
             "shard_map": shard_map,
         });
-        let index_path = dir.join("model.safetensors.index.json");
-        let text = serde_json::to_string_pretty(&index).expect("a JSON value serializes");
-        std::fs::write(temp_name(&index_path), text + "\n").map_err(|source| Error::Io {
-            path: index_path.clone(),
-            source,
-        })?;
+        let index_path = write_index_temp(dir, &index)?;
         commit(&index_path)?;
         written.push(index_path);
     }
