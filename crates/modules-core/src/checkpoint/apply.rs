@@ -109,13 +109,13 @@ enum How {
     Fresh,
 }
 
+/// Writes a checked plan into the module; returns the bytes written.
 pub(crate) fn apply(
     plan: &Plan<'_>,
     sources: &[SourceTensor<'_>],
     files: &[OpenFile<'_>],
     opts: &mut LoadOptions<'_>,
 ) -> Result<u64> {
-    // Returns the bytes written.
     let copies: Vec<Vec<Copy<'_>>> = plan.writes.iter().map(|w| w.copies(&sources[w.source])).collect();
     let hows: Vec<How> = plan
         .writes

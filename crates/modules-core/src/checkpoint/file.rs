@@ -57,7 +57,7 @@ pub(crate) fn bad(file: &Path, tensor: Option<&str>, message: impl Into<String>)
     }
 }
 
-fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+pub(crate) fn io(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
     move |source| Error::Io {
         path: path.to_path_buf(),
         source,
@@ -277,114 +277,11 @@ fn format_error(
     }
 }
 
-/// The files of a checkpoint path: a `.safetensors` file, a `model.safetensors.index.json`, or a
-/// directory holding one of them. Returns the files and, for an index, its `weight_map`.
-type Opened = (Vec<OpenFile<'static>>, Option<IndexInfo>);
-
-pub(crate) fn open_path(path: &Path) -> Result<Opened> {
-    let path = if path.is_dir() {
-        let index = path.join("model.safetensors.index.json");
-        if index.exists() {
-            index
-        } else {
-            path.join("model.safetensors")
-        }
-    } else {
-        path.to_path_buf()
-    };
-    if path.extension().is_some_and(|e| e == "json") {
-        let (files, info) = open_index(&path)?;
-        Ok((files, Some(info)))
-    } else {
-        Ok((vec![OpenFile::open(&path)?], None))
-    }
-}
-
-#[derive(serde::Deserialize)]
-struct Index {
-    #[serde(default)]
-    weight_map: HashMap<String, String>,
-    /// Tensors saved in parts by several ranks (`save_safetensors_rank`).
-    #[serde(default)]
-    shard_map: super::parts::ShardMap,
-}
-
-/// What an index says: the file of each whole tensor, and the parts of the sharded ones.
-pub(crate) struct IndexInfo {
-    pub path: PathBuf,
-    pub weight_map: HashMap<String, usize>,
-    pub shard_map: super::parts::ShardMap,
-    /// File name (as the index spells it) to its place in the opened files.
-    pub file_index: HashMap<String, usize>,
-}
-
-fn open_index(path: &Path) -> Result<(Vec<OpenFile<'static>>, IndexInfo)> {
-    let text = std::fs::read_to_string(path).map_err(io(path))?;
-    let index: Index = serde_json::from_str(&text).map_err(|e| {
-        bad(
-            path,
-            None,
-            format!("expected a JSON object with a \"weight_map\" of tensor name to shard file: {e}"),
-        )
-    })?;
-    if index.weight_map.is_empty() && index.shard_map.is_empty() {
-        return Err(bad(
-            path,
-            None,
-            "the index has no \"weight_map\" (and no \"shard_map\"): no tensor is listed",
-        ));
-    }
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut shards: Vec<&str> = index.weight_map.values().map(String::as_str).collect();
-    shards.extend(
-        index
-            .shard_map
-            .values()
-            .flat_map(|e| e.parts.iter().map(|p| p.file.as_str())),
-    );
-    shards.sort_unstable();
-    shards.dedup();
-    let mut files = Vec::with_capacity(shards.len());
-    for shard in &shards {
-        let shard_path = dir.join(shard);
-        if !shard_path.is_file() {
-            return Err(bad(
-                path,
-                None,
-                format!(
-                    "the index names shard {shard:?}, which does not exist at {}",
-                    shard_path.display()
-                ),
-            ));
-        }
-        files.push(OpenFile::open(&shard_path)?);
-    }
-    let file_index: HashMap<String, usize> = shards
-        .iter()
-        .enumerate()
-        .map(|(i, f)| (f.to_string(), i))
-        .collect();
-    let weight_map = index
-        .weight_map
-        .iter()
-        .map(|(k, f)| (k.clone(), file_index[f.as_str()]))
-        .collect();
-    Ok((
-        files,
-        IndexInfo {
-            path: path.to_path_buf(),
-            weight_map,
-            shard_map: index.shard_map,
-            file_index,
-        },
-    ))
-}
-
 /// Every tensor of the files; for an index, checks that the `weight_map` and the shards agree
 /// and that no key is in two shards.
 pub(crate) fn all_tensors<'a>(
     files: &'a [OpenFile<'_>],
-    index: Option<&IndexInfo>,
+    index: Option<&super::index::IndexInfo>,
 ) -> Result<Vec<SourceTensor<'a>>> {
     let weight_map = index.map(|i| &i.weight_map);
     let in_parts = |key: &str| index.is_some_and(|i| i.shard_map.contains_key(key));

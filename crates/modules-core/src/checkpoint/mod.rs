@@ -9,6 +9,7 @@ mod apply;
 mod cast;
 mod file;
 mod header;
+mod index;
 mod options;
 mod parts;
 mod plan;
@@ -63,7 +64,7 @@ pub trait Checkpoint: Module {
     /// Loads a `.safetensors` file, a sharded checkpoint's `model.safetensors.index.json`, or
     /// a directory holding either. Strict or not, shape and dtype mismatches are errors.
     fn load_safetensors(&mut self, path: impl AsRef<Path>, options: LoadOptions<'_>) -> Result<LoadReport> {
-        let (files, index) = file::open_path(path.as_ref())?;
+        let (files, index) = index::open_path(path.as_ref())?;
         let sources = file::all_tensors(&files, index.as_ref())?;
         load(self, &files, &sources, options)
     }
@@ -84,7 +85,7 @@ pub trait Checkpoint: Module {
     /// anything. Reads only headers, so it works on a meta module and takes microseconds for
     /// a 70B model. Unlike a load it cannot compare the bytes of a tie stored twice.
     fn check_safetensors(&self, path: impl AsRef<Path>, options: LoadOptions<'_>) -> Result<LoadReport> {
-        let (files, index) = file::open_path(path.as_ref())?;
+        let (files, index) = index::open_path(path.as_ref())?;
         let sources = file::all_tensors(&files, index.as_ref())?;
         let slots = named_slots(self);
         let plan = plan::plan(self.type_name(), &slots, &sources, &options, true)?;

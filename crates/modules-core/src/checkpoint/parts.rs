@@ -12,7 +12,8 @@ use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::file::{bad, IndexInfo, OpenFile, Part, SourceTensor};
+use super::file::{bad, OpenFile, Part, SourceTensor};
+use super::index::IndexInfo;
 use crate::shard::ShardInfo;
 use crate::Result;
 
