@@ -13,7 +13,7 @@ use safetensors::{Dtype, View};
 use super::file::bad;
 use crate::module::NamedSlot;
 use crate::tensor::Storage;
-use crate::{DType, Device, Error, Result, Tensor};
+use crate::{DType, Error, Result, Tensor};
 
 pub(crate) fn st_dtype(d: DType) -> Dtype {
     match d {
@@ -71,7 +71,7 @@ fn host_bytes<'g>(name: &str, t: &'g RwLockReadGuard<'_, Tensor>) -> Result<Cow<
             message: "is on meta, which holds no data: nothing to save".into(),
         }),
         #[cfg(feature = "cuda")]
-        _ => Ok(Cow::Owned(t.to(Device::Cpu)?.as_bytes()?.to_vec())),
+        _ => Ok(Cow::Owned(t.to(crate::Device::Cpu)?.as_bytes()?.to_vec())),
     }
 }
 

@@ -1,5 +1,7 @@
 //! Contiguous tensors on the CPU, a CUDA device or the meta device.
 
+#[cfg(feature = "cuda")]
+mod cuda_memory;
 mod element;
 pub mod host_memory;
 mod options;
@@ -208,40 +210,6 @@ impl Tensor {
                 expected: T::DTYPE,
                 found: self.dtype,
             })
-        }
-    }
-
-    /// The device memory of a CUDA tensor, for a user's kernels or cuBLAS
-    /// ([`CudaBuffer::cuda_slice`](modules_cuda::CudaBuffer::cuda_slice),
-    /// [`CudaBuffer::device_ptr`](modules_cuda::CudaBuffer::device_ptr)). Loads and copies
-    /// return only when their bytes are on the device.
-    ///
-    /// ```
-    /// use modules_core::{Device, Tensor};
-    /// let t = Tensor::zeros([2], Device::Cpu).unwrap();
-    /// assert!(t.cuda_buffer().is_err()); // a CPU tensor has no device memory
-    /// ```
-    #[cfg(feature = "cuda")]
-    pub fn cuda_buffer(&self) -> Result<&modules_cuda::CudaBuffer> {
-        match &self.storage {
-            Storage::Cuda(c) => Ok(c.buffer()),
-            _ => Err(Error::DeviceMismatch {
-                expected: Device::Cuda(0),
-                found: self.device(),
-            }),
-        }
-    }
-
-    /// The device memory of a CUDA tensor, writable.
-    #[cfg(feature = "cuda")]
-    pub fn cuda_buffer_mut(&mut self) -> Result<&mut modules_cuda::CudaBuffer> {
-        let found = self.device();
-        match &mut self.storage {
-            Storage::Cuda(c) => Ok(c.buffer_mut()),
-            _ => Err(Error::DeviceMismatch {
-                expected: Device::Cuda(0),
-                found,
-            }),
         }
     }
 
