@@ -6,7 +6,6 @@
 //! more with serde, keeping every key in order.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
@@ -101,9 +100,10 @@ impl<'de> Visitor<'de> for &mut Scan<'de> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen = HashSet::with_capacity(self.capacity);
+        let mut seen: crate::module::NameMap<Cow<'de, str>, ()> =
+            crate::module::NameMap::with_capacity_and_hasher(self.capacity, Default::default());
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            if !seen.insert(key.clone()) {
+            if seen.insert(key.clone(), ()).is_some() {
                 self.duplicate = Some(key);
                 return Err(de::Error::custom("duplicate key"));
             }

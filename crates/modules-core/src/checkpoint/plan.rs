@@ -2,11 +2,10 @@
 //! the first byte is written. The messages are PyTorch's (docs/pytorch-semantics.md §6.2).
 
 use std::borrow::Cow;
-use std::collections::HashMap;
 
 use super::file::SourceTensor;
 use super::options::LoadOptions;
-use crate::module::{IdMap, NamedSlot};
+use crate::module::{IdMap, NameMap, NamedSlot};
 use crate::{DType, Device, Error, Result, SharedTensor};
 
 /// One tensor to write: a module slot and the checkpoint tensor that fills it.
@@ -104,7 +103,8 @@ pub(crate) fn plan<'m>(
 ) -> Result<Plan<'m>> {
     let reads_data = !dry_run;
     let mut errors = Vec::new();
-    let mut by_key: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(sources.len());
+    let mut by_key: NameMap<Cow<'_, str>, usize> =
+        NameMap::with_capacity_and_hasher(sources.len(), Default::default());
     let mut mapped: Vec<Option<Cow<'_, str>>> = Vec::with_capacity(sources.len());
     let mut skipped = 0;
     for (i, s) in sources.iter().enumerate() {
