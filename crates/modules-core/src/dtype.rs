@@ -113,6 +113,14 @@ impl FromStr for DType {
 
     /// Parses a safetensors name (`F32`, `BF16`, `BOOL`, ...) or a PyTorch name (`torch.float32`).
     fn from_str(s: &str) -> Result<Self, Error> {
+        // Checkpoint headers name every tensor's dtype: the common names first, by match.
+        match s {
+            "F32" => return Ok(DType::F32),
+            "BF16" => return Ok(DType::BF16),
+            "F16" => return Ok(DType::F16),
+            "I64" => return Ok(DType::I64),
+            _ => {}
+        }
         DType::ALL
             .into_iter()
             .find(|d| d.safetensors_name() == s || d.torch_name() == s)

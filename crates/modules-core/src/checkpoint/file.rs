@@ -128,16 +128,18 @@ impl<'b> OpenFile<'b> {
             .map_err(|e| bad(path, None, format!("header is not valid UTF-8: {e}")))?;
         let mut entries = scan(header).map_err(|e| bad(path, e.tensor.as_deref(), e.message))?;
         entries.sort_by_key(|(_, e)| e.data_offsets);
-        for (key, e) in &entries {
-            check_entry(path, key, e)?;
-        }
+        let dtypes = entries
+            .iter()
+            .map(|(key, e)| check_entry(path, key, e))
+            .collect::<Result<Vec<DType>>>()?;
         // The format's own validation (contiguous offsets, sizes), by the safetensors crate on
         // the entries parsed above: its `read_metadata` would parse the JSON a second time.
         let infos = entries
             .iter()
-            .map(|(k, e)| {
+            .zip(&dtypes)
+            .map(|((k, e), &dtype)| {
                 let info = TensorInfo {
-                    dtype: super::save::st_dtype(e.dtype.parse().expect("checked by check_entry")),
+                    dtype: super::save::st_dtype(dtype),
                     shape: e.shape.clone(),
                     data_offsets: e.data_offsets,
                 };
@@ -153,10 +155,11 @@ impl<'b> OpenFile<'b> {
         let data_start = 8 + header_len;
         Ok(entries
             .into_iter()
-            .map(|(key, e)| {
+            .zip(dtypes)
+            .map(|((key, e), dtype)| {
                 let (s, t) = e.data_offsets;
                 SourceTensor {
-                    dtype: e.dtype.parse().expect("checked by check_entry"),
+                    dtype,
                     shape: e.shape,
                     data: &bytes[data_start + s..data_start + t],
                     key,
@@ -193,7 +196,7 @@ fn header_len(path: &Path, bytes: &[u8]) -> Result<usize> {
 }
 
 /// Dtype, element count against byte range: checks the crate also makes, here with the name.
-fn check_entry(path: &Path, key: &str, e: &RawEntry<'_>) -> Result<()> {
+fn check_entry(path: &Path, key: &str, e: &RawEntry<'_>) -> Result<DType> {
     let dtype: DType = e.dtype.parse().map_err(|_| {
         bad(
             path,
@@ -222,7 +225,7 @@ fn check_entry(path: &Path, key: &str, e: &RawEntry<'_>) -> Result<()> {
             ),
         ));
     }
-    Ok(())
+    Ok(dtype)
 }
 
 fn format_error(

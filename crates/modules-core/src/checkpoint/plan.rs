@@ -158,7 +158,13 @@ pub(crate) fn plan<'m>(
         }
         let slot = found[0].0.slot;
         let shard = slot.shard_info();
-        let (shape, to, device) = (slot.global_shape(), slot.dtype(), slot.device());
+        let (shape, to, device) = {
+            let t = slot.tensor();
+            let shape = shard
+                .as_ref()
+                .map_or_else(|| t.shape().to_vec(), |s| s.global_shape.clone());
+            (shape, t.dtype(), t.device())
+        };
         let mut ok = true;
         for &(n, i) in &found {
             let src = &sources[i];
