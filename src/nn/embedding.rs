@@ -11,11 +11,23 @@ use crate::prelude::*;
 /// assert_eq!(e.padding_idx, Some(9));
 /// assert!(e.weight.tensor().as_slice::<f32>()?[36..].iter().all(|&x| x == 0.0));
 /// assert_eq!(e.to_string(), "Embedding(10, 4, padding_idx=9)");
+/// let f = modules::new!(Embedding, 10, 3, padding_idx = Some(0), max_norm = Some(1.0), sparse = true)?;
+/// assert_eq!(f.to_string(), "Embedding(10, 3, padding_idx=0, max_norm=1.0, sparse=True)");
+/// let g = modules::new!(Embedding, 10, 3, norm_type = 1.0, scale_grad_by_freq = true)?;
+/// assert_eq!(g.to_string(), "Embedding(10, 3, norm_type=1.0, scale_grad_by_freq=True)");
 /// # Ok::<(), modules::Error>(())
 /// ```
 #[derive(Module)]
 #[module(
-    new(num_embeddings: usize, embedding_dim: usize, padding_idx: Option<i64> = None),
+    new(
+        num_embeddings: usize,
+        embedding_dim: usize,
+        padding_idx: Option<i64> = None,
+        max_norm: Option<f64> = None,
+        norm_type: f64 = 2.0,
+        scale_grad_by_freq: bool = false,
+        sparse: bool = false
+    ),
     extra_repr = Self::repr
 )]
 pub struct Embedding {
@@ -28,6 +40,19 @@ pub struct Embedding {
     /// The row kept at zero, resolved to a non-negative index.
     #[module(config = resolve_padding_idx(padding_idx, num_embeddings)?)]
     pub padding_idx: Option<usize>,
+    /// Rows looked up are renormalized to at most this norm (a forward-pass option, kept for
+    /// the repr and for users' lookups).
+    #[module(config = max_norm)]
+    pub max_norm: Option<f64>,
+    /// The p of the p-norm for `max_norm`.
+    #[module(config = norm_type)]
+    pub norm_type: f64,
+    /// Scale gradients by the inverse frequency of the words in the mini-batch.
+    #[module(config = scale_grad_by_freq)]
+    pub scale_grad_by_freq: bool,
+    /// Sparse gradients for the weight.
+    #[module(config = sparse)]
+    pub sparse: bool,
     /// `[num_embeddings, embedding_dim]`.
     #[module(
         param = [num_embeddings, embedding_dim],
@@ -75,6 +100,18 @@ impl Embedding {
         let mut s = format!("{}, {}", self.num_embeddings, self.embedding_dim);
         if let Some(p) = self.padding_idx {
             s.push_str(&format!(", padding_idx={p}"));
+        }
+        if let Some(m) = self.max_norm {
+            s.push_str(&format!(", max_norm={}", super::repr::py_float(m)));
+        }
+        if self.norm_type != 2.0 {
+            s.push_str(&format!(", norm_type={}", super::repr::py_float(self.norm_type)));
+        }
+        if self.scale_grad_by_freq {
+            s.push_str(", scale_grad_by_freq=True");
+        }
+        if self.sparse {
+            s.push_str(", sparse=True");
         }
         s
     }
