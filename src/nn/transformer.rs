@@ -239,11 +239,20 @@ fn reset_identical<M: Module>(
 /// let w0 = enc.layers[0].linear1.weight.tensor().to_vec::<f32>()?;
 /// assert_eq!(w0, enc.layers[2].linear1.weight.tensor().to_vec::<f32>()?);
 /// assert!(enc.to_string().contains("(0-2): 3 x TransformerEncoderLayer("));
+/// let layer = TransformerEncoderLayer::args().d_model(8).nhead(2).finish();
+/// let plain = skip_init!(TransformerEncoder, layer, 2, enable_nested_tensor = false, device = Meta)?;
+/// assert!(!plain.enable_nested_tensor && plain.mask_check);
 /// # Ok::<(), modules::Error>(())
 /// ```
 #[derive(Module)]
 #[module(
-    new(encoder_layer: TransformerEncoderLayerArgs, num_layers: usize, norm: Option<LayerNormArgs> = None),
+    new(
+        encoder_layer: TransformerEncoderLayerArgs,
+        num_layers: usize,
+        norm: Option<LayerNormArgs> = None,
+        enable_nested_tensor: bool = true,
+        mask_check: bool = true
+    ),
     extra_repr = Self::repr,
     reset = Self::reset_in_order
 )]
@@ -251,6 +260,12 @@ pub struct TransformerEncoder {
     /// Number of layers.
     #[module(config = num_layers)]
     pub num_layers: usize,
+    /// PyTorch's nested-tensor fast path for padded batches (a forward-pass option).
+    #[module(config = enable_nested_tensor)]
+    pub enable_nested_tensor: bool,
+    /// Whether the forward pass checks the padding mask (a forward-pass option).
+    #[module(config = mask_check)]
+    pub mask_check: bool,
     /// The layers, bit-identical after construction.
     #[module(build = |options| identical_layers::<TransformerEncoderLayer>(encoder_layer.clone(), num_layers, options))]
     pub layers: Vec<TransformerEncoderLayer>,
