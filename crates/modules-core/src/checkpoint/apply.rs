@@ -249,8 +249,8 @@ pub(crate) fn apply(
     drop(pieces);
     for (mut guard, source, to, copies) in cuda {
         let src = &sources[source];
-        if src.dtype == to && copies.len() == 1 {
-            guard.storage_mut().write_host_bytes(copies[0].data)?;
+        let uploaded = if src.dtype == to && copies.len() == 1 {
+            guard.storage_mut().write_host_bytes(copies[0].data)
         } else {
             let n = guard.size_in_bytes();
             let host = &mut staging.as_mut().expect("sized above").as_bytes_mut()[..n];
@@ -258,7 +258,16 @@ pub(crate) fn apply(
                 let len = c.data.len() / src.dtype.size_in_bytes() * to.size_in_bytes();
                 convert(src.dtype, to, c.data, &mut host[c.dst_offset..c.dst_offset + len]);
             }
-            guard.storage_mut().write_host_bytes(host)?;
+            guard.storage_mut().write_host_bytes(host)
+        };
+        if let Err(e) = uploaded {
+            // A driver failure mid-load (everything else was checked before): the tensors
+            // written so far are not rolled back, so none of them counts as written.
+            drop(guard);
+            for w in &plan.writes {
+                w.slot.set_written(false);
+            }
+            return Err(e);
         }
         done += guard.size_in_bytes() as u64;
         opts.report_progress(done, total);
