@@ -5,8 +5,12 @@
 //! it was; a panic or a half-written module is a finding, saved under `target/fuzz-findings/`.
 //!
 //! ```sh
-//! cargo run --release --example fuzz_load -- 1000000
+//! cargo run --release --example fuzz_load -- 1000000           # mutated safetensors files
+//! cargo run --release --example fuzz_load -- 200000 --index    # mutated index files
 //! ```
+//!
+//! With `--index` the mutations go to `model.safetensors.index.json` files instead: a
+//! Hugging Face `weight_map` over three shards, and a `shard_map` of two ranks' parts.
 
 #[path = "models/llama.rs"]
 mod llama;
@@ -141,6 +145,116 @@ fn mutate(seed: &[u8], w: &mut Words) -> Vec<u8> {
     b
 }
 
+/// Index files to mutate, each beside its shards: (name, path to write the mutant to, text).
+fn index_seeds(dir: &std::path::Path) -> Vec<(String, PathBuf, Vec<u8>)> {
+    use modules::shard::{Rank, Shard, ShardPlan};
+    let mut out = Vec::new();
+    let m = modules::new!(Llama, LlamaConfig::tiny()).unwrap();
+    let hf = dir.join("hf");
+    let files = m.save_safetensors_sharded(&hf, 20_000).unwrap();
+    let index = files.last().unwrap().clone();
+    out.push((
+        "weight_map".to_string(),
+        hf.join("fuzz.index.json"),
+        std::fs::read(&index).unwrap(),
+    ));
+    let ranks = dir.join("ranks");
+    for r in 0..2 {
+        let rank = Rank {
+            rank: r,
+            world_size: 2,
+            ..Rank::single()
+        };
+        let mut part = skip_init!(Llama, LlamaConfig::tiny(), device = Meta).unwrap();
+        part.shard(&ShardPlan::fsdp(), &rank).unwrap();
+        part.to_empty(Cpu).unwrap();
+        part.load_safetensors(&index, LoadOptions::strict()).unwrap();
+        part.save_safetensors_rank(&ranks, &rank).unwrap();
+    }
+    let text = std::fs::read(ranks.join("model.safetensors.index.json")).unwrap();
+    out.push(("shard_map".to_string(), ranks.join("fuzz.index.json"), text));
+    out
+}
+
+/// Text mutations for JSON: flips, digits turned into numbers, deletions, duplicated spans.
+fn mutate_text(seed: &[u8], w: &mut Words) -> Vec<u8> {
+    let mut b = seed.to_vec();
+    for _ in 0..1 + w.below(3) {
+        if b.is_empty() {
+            break;
+        }
+        let at = w.below(b.len());
+        match w.below(5) {
+            0 => b[at] ^= 1 << w.below(8),
+            1 => {
+                if let Some(p) = (at..b.len()).find(|&i| b[i].is_ascii_digit()) {
+                    let n = (w.next() % 100_000).to_string();
+                    b.splice(p..p + 1, n.bytes());
+                }
+            }
+            2 => {
+                b.remove(at);
+            }
+            3 => {
+                let e = (at + w.below(60)).min(b.len());
+                let piece = b[at..e].to_vec();
+                let p = w.below(b.len());
+                b.splice(p..p, piece);
+            }
+            _ => b[at] = b"{}[]\",:0123456789-"[w.below(18)],
+        }
+    }
+    b
+}
+
+fn fuzz_indexes(runs: u64, w: &mut Words) {
+    let dir = std::env::temp_dir().join(format!("fuzz-index-{}", std::process::id()));
+    let seeds = index_seeds(&dir);
+    let make = || modules::new!(Llama, LlamaConfig::tiny()).unwrap();
+    let mut m = make();
+    let (mut ok, mut err, mut bad) = (0u64, 0u64, 0u64);
+    let start = Instant::now();
+    for i in 0..runs {
+        let (name, path, seed) = &seeds[w.below(seeds.len())];
+        let text = mutate_text(seed, w);
+        std::fs::write(path, &text).unwrap();
+        let before = bytes_of(&m);
+        let opts = if i % 2 == 0 {
+            LoadOptions::strict()
+        } else {
+            LoadOptions::non_strict()
+        };
+        match catch_unwind(AssertUnwindSafe(|| m.load_safetensors(path, opts))) {
+            Ok(Ok(_)) => {
+                ok += 1;
+                m = make();
+            }
+            Ok(Err(_)) if bytes_of(&m) == before => err += 1,
+            outcome => {
+                bad += 1;
+                let kept = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+                    .join(format!("target/fuzz-findings/{name}-{i}.json"));
+                std::fs::create_dir_all(kept.parent().unwrap()).unwrap();
+                std::fs::write(&kept, &text).unwrap();
+                let what = match outcome {
+                    Ok(Err(e)) => format!("half-loaded: {e}"),
+                    _ => "panic".into(),
+                };
+                eprintln!("finding ({what}): {}", kept.display());
+                m = make();
+            }
+        }
+    }
+    let secs = start.elapsed().as_secs_f64();
+    println!(
+        "{runs} index executions in {secs:.1} s: {ok} loaded, {err} rejected with the module unchanged, {bad} panics or half-loads"
+    );
+    let _ = std::fs::remove_dir_all(dir);
+    if bad > 0 {
+        std::process::exit(1);
+    }
+}
+
 fn bytes_of(m: &dyn Module) -> Vec<Vec<u8>> {
     m.state_dict()
         .iter()
@@ -165,6 +279,9 @@ fn main() {
         buf: [0; 4],
         used: 4,
     };
+    if std::env::args().any(|a| a == "--index") {
+        return fuzz_indexes(runs, &mut w);
+    }
     let (mut ok, mut err, mut panics, mut half) = (0u64, 0u64, 0u64, 0u64);
     let mut modules: Vec<Box<dyn Module>> = seeds.iter().map(|(_, _, make)| make()).collect();
     let start = Instant::now();
