@@ -101,18 +101,29 @@ impl Embedding {
         if let Some(p) = self.padding_idx {
             s.push_str(&format!(", padding_idx={p}"));
         }
-        if let Some(m) = self.max_norm {
-            s.push_str(&format!(", max_norm={}", super::repr::py_float(m)));
-        }
-        if self.norm_type != 2.0 {
-            s.push_str(&format!(", norm_type={}", super::repr::py_float(self.norm_type)));
-        }
-        if self.scale_grad_by_freq {
-            s.push_str(", scale_grad_by_freq=True");
-        }
+        norm_options_repr(&mut s, self.max_norm, self.norm_type, self.scale_grad_by_freq);
         if self.sparse {
             s.push_str(", sparse=True");
         }
         s
+    }
+}
+
+/// `, max_norm=.., norm_type=.., scale_grad_by_freq=True` where they differ from the defaults,
+/// as Embedding's and EmbeddingBag's `extra_repr` write them.
+pub(super) fn norm_options_repr(
+    s: &mut String,
+    max_norm: Option<f64>,
+    norm_type: f64,
+    scale_grad_by_freq: bool,
+) {
+    if let Some(m) = max_norm {
+        s.push_str(&format!(", max_norm={}", super::repr::py_float(m)));
+    }
+    if norm_type != 2.0 {
+        s.push_str(&format!(", norm_type={}", super::repr::py_float(norm_type)));
+    }
+    if scale_grad_by_freq {
+        s.push_str(", scale_grad_by_freq=True");
     }
 }

@@ -2,8 +2,7 @@
 
 use std::fmt;
 
-use super::embedding::{padding_init, resolve_padding_index};
-use super::repr::{py_bool, py_float, py_opt_float};
+use super::embedding::{norm_options_repr, padding_init, resolve_padding_index};
 use crate::prelude::*;
 
 /// How an [`EmbeddingBag`] reduces a bag (`mode`); printed quoted, like PyTorch (`'mean'`).
@@ -107,15 +106,7 @@ impl EmbeddingBag {
     /// `EmbeddingBag.extra_repr`: values as Python's `repr` shows them.
     fn repr(&self) -> String {
         let mut s = format!("{}, {}", self.num_embeddings, self.embedding_dim);
-        if self.max_norm.is_some() {
-            s += &format!(", max_norm={}", py_opt_float(self.max_norm));
-        }
-        if self.norm_type != 2.0 {
-            s += &format!(", norm_type={}", py_float(self.norm_type));
-        }
-        if self.scale_grad_by_freq {
-            s += &format!(", scale_grad_by_freq={}", py_bool(true));
-        }
+        norm_options_repr(&mut s, self.max_norm, self.norm_type, self.scale_grad_by_freq);
         s += &format!(", mode='{}'", self.mode);
         if let Some(p) = self.padding_idx {
             s += &format!(", padding_idx={p}");
