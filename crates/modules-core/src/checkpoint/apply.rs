@@ -73,11 +73,6 @@ fn split_into_pieces<'d, 's>(
     }
 }
 
-/// Bytes a write puts in its tensor (the local part of a sharded one).
-fn tensor_bytes(w: &super::plan::Write<'_>) -> u64 {
-    (w.slot.numel() * w.to.size_in_bytes()) as u64
-}
-
 /// Reads `dst.len()` bytes at `offset` of the file.
 fn read_at(file: &OpenFile<'_>, dst: &mut [u8], offset: u64) -> Result<()> {
     #[cfg(unix)]
@@ -171,11 +166,11 @@ pub(crate) fn apply(
             matches!(w.slot.device(), Device::Cuda(_))
                 && (sources[w.source].dtype != w.to || copies.len() > 1)
         })
-        .map(|(w, _)| w.slot.numel() * w.to.size_in_bytes())
+        .map(|(w, _)| w.bytes() as usize)
         .max();
     let mut staging = cuda_cast_bytes.map(HostBuffer::zeroed).transpose()?;
 
-    let total: u64 = plan.writes.iter().map(tensor_bytes).sum();
+    let total: u64 = plan.writes.iter().map(|w| w.bytes()).sum();
     let mut done = 0u64;
     opts.report_progress(0, total);
 
@@ -192,11 +187,14 @@ pub(crate) fn apply(
                 let buf = buf.expect("validated ranges lie inside the file");
                 Tensor::from_storage(&w.slot.shape(), w.to, Storage::Cpu(buf))
             }
+            // Filled below with the in-place copies, which count its bytes.
             How::Fresh => fresh.take().expect("allocated above"),
             How::InPlace => continue,
         };
+        if matches!(h, How::View(_)) {
+            done += w.bytes();
+        }
         w.slot.swap_in(tensor, true);
-        done += tensor_bytes(w);
     }
 
     // In-place and fresh copies on the CPU, in parallel pieces; uploads to CUDA tensors.

@@ -89,11 +89,7 @@ pub trait Checkpoint: Module {
         let sources = file::all_tensors(&files, index.as_ref())?;
         let slots = named_slots(self);
         let plan = plan::plan(self.type_name(), &slots, &sources, &options, true)?;
-        let bytes = plan
-            .writes
-            .iter()
-            .map(|w| (w.slot.numel() * w.to.size_in_bytes()) as u64)
-            .sum();
+        let bytes = plan.writes.iter().map(|w| w.bytes()).sum();
         Ok(report(plan, bytes))
     }
 
@@ -132,12 +128,7 @@ pub trait Checkpoint: Module {
     /// meta. Non-persistent buffers included (no checkpoint fills them). Tied tensors are
     /// listed once, under their first name.
     fn uninitialized(&self) -> Vec<String> {
-        let mut seen = std::collections::HashSet::new();
-        named_slots(self)
-            .into_iter()
-            .filter(|s| seen.insert(s.slot.slot_id()) && !s.slot.is_written())
-            .map(|s| s.name)
-            .collect()
+        unwritten(&named_slots(self)).map(|s| s.name.clone()).collect()
     }
 }
 
@@ -168,13 +159,18 @@ fn load<M: Module + ?Sized>(
     Ok(report(plan, bytes))
 }
 
-/// Runs the declared init of every slot still unwritten, each once, in module order.
-fn init_unwritten(slots: &[NamedSlot<'_>]) -> Result<()> {
+/// The slots that hold no written values, each once under its first name, in module order.
+fn unwritten<'s, 'm>(slots: &'s [NamedSlot<'m>]) -> impl Iterator<Item = &'s NamedSlot<'m>> {
     let mut seen = std::collections::HashSet::new();
-    for s in slots {
-        if seen.insert(s.slot.slot_id()) && !s.slot.is_written() {
-            s.slot.reinitialize()?;
-        }
+    slots
+        .iter()
+        .filter(move |s| seen.insert(s.slot.slot_id()) && !s.slot.is_written())
+}
+
+/// Runs the declared init of every slot still unwritten.
+fn init_unwritten(slots: &[NamedSlot<'_>]) -> Result<()> {
+    for s in unwritten(slots) {
+        s.slot.reinitialize()?;
     }
     Ok(())
 }

@@ -27,6 +27,11 @@ pub(crate) struct Copy<'s> {
 }
 
 impl Write<'_> {
+    /// Bytes the write puts in its tensor (the local part of a sharded one).
+    pub fn bytes(&self) -> u64 {
+        (self.slot.numel() * self.to.size_in_bytes()) as u64
+    }
+
     /// The copies that fill the tensor, in destination order: the whole checkpoint tensor;
     /// this rank's runs of it, for a sharded module; or each rank's part in its place, for a
     /// tensor saved sharded.
