@@ -29,9 +29,7 @@ pub use plan::{ColwiseParallel, ParallelStyle, Placement, RowwiseParallel, Shard
 pub use rank::Rank;
 pub use rendezvous::broadcast_bytes;
 
-use std::collections::HashMap;
-
-use crate::module::{named_slots, Module};
+use crate::module::{named_slots, IdMap, Module};
 use crate::{Device, Error, Result, Tensor};
 
 /// Sharding a module on meta, for every [`Module`].
@@ -42,7 +40,7 @@ pub trait Shard: Module {
     /// Buffers stay whole (replicated). All or nothing: on error nothing changes.
     fn shard(&mut self, plan: &ShardPlan, rank: &Rank) -> Result<()> {
         let slots = named_slots(self);
-        let mut decided: HashMap<usize, (&str, Placement)> = HashMap::new();
+        let mut decided: IdMap<(&str, Placement)> = IdMap::default();
         let mut order = Vec::new();
         for s in &slots {
             if s.slot.device() != Device::Meta {
