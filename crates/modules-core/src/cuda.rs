@@ -1,8 +1,8 @@
 //! Tensor storage on CUDA devices, through `modules-cuda`.
 
-use modules_cuda::{CudaBuffer, CudaError, Distribution, FloatKind};
+use modules_cuda::{CudaBuffer, CudaError, FloatKind};
 
-use crate::rng::{erf_f64, RandomFill, StreamPosition};
+use crate::rng::{RandomFill, StreamPosition};
 use crate::{DType, Device, Error, Result};
 
 /// Device bytes of one tensor.
@@ -85,7 +85,7 @@ impl CudaStorage {
             message: format!("random fills need a floating-point dtype, found {dtype}"),
         })?;
         self.0
-            .fill_random(kind, pos.seed, pos.block, distribution(fill))
+            .fill_random(kind, pos.seed, pos.block, *fill)
             .map_err(|e| self.err(e))
     }
 }
@@ -101,106 +101,147 @@ fn float_kind(dtype: DType) -> Option<FloatKind> {
     }
 }
 
-/// The backend's description of a fill. The truncated normal's `erf` bounds come from the
-/// CPU stream's own `erf_f64`, so both backends start from the same f64 numbers.
-fn distribution(fill: &RandomFill) -> Distribution {
-    match *fill {
-        RandomFill::Uniform { low, high } => Distribution::Uniform { low, high },
-        RandomFill::Normal { mean, std } => Distribution::Normal { mean, std },
-        RandomFill::TruncNormal { mean, std, a, b } => {
-            let cdf = |x: f64| erf_f64((x - mean) / std / std::f64::consts::SQRT_2);
-            Distribution::TruncNormal {
-                mean,
-                std,
-                a,
-                b,
-                l: cdf(a),
-                h: cdf(b),
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
-    //! The device kernels' arithmetic (modelled on the CPU by `modules_cuda::reference`) against
-    //! the CPU streams: this runs without a GPU; the GPU tests compare the device with the model.
-
-    use modules_cuda::reference::{fill_values, ulp_distance};
+    //! The device's random fills against the CPU streams: uniform bit for bit, normal and
+    //! truncated normal within a few ulps (CUDA's `logf`/`sincospif`/`erfinvf` round otherwise).
+    //! They need a GPU: each prints one `skipped:` line without one, and `scripts/gpu-check.sh`
+    //! runs them on a device machine.
 
     use super::*;
     use crate::rng::fill_slice;
 
-    fn cpu(dtype: DType, fill: &RandomFill, pos: StreamPosition, n: usize) -> Vec<f64> {
-        match dtype {
-            DType::F32 => {
-                let mut v = vec![0f32; n];
-                fill_slice(&mut v, fill, pos);
-                v.into_iter().map(f64::from).collect()
+    fn gpu() -> bool {
+        match modules_cuda::device_count() {
+            Ok(n) if n > 0 => true,
+            Ok(_) => {
+                println!("skipped: no CUDA device");
+                false
             }
-            DType::F64 => {
-                let mut v = vec![0f64; n];
-                fill_slice(&mut v, fill, pos);
-                v
-            }
-            DType::F16 => {
-                let mut v = vec![half::f16::ZERO; n];
-                fill_slice(&mut v, fill, pos);
-                v.into_iter().map(|x| x.to_f64()).collect()
-            }
-            _ => {
-                let mut v = vec![half::bf16::ZERO; n];
-                fill_slice(&mut v, fill, pos);
-                v.into_iter().map(|x| x.to_f64()).collect()
+            Err(e) => {
+                println!("skipped: {e}");
+                false
             }
         }
     }
 
-    fn max_ulps(dtype: DType, fill: RandomFill, n: usize) -> u64 {
+    /// The values, widened to f64 (exact), of a CPU fill and of a device fill of `n` elements.
+    fn both(dtype: DType, fill: &RandomFill, n: usize) -> (Vec<f64>, Vec<f64>) {
         let pos = StreamPosition {
-            seed: 0xdead_beef_1234,
-            block: 3,
+            seed: 0x1234_5678_9abc_def0,
+            block: 77,
         };
-        let kind = float_kind(dtype).expect("a float dtype");
-        let model = fill_values(kind, pos.seed, pos.block, &distribution(&fill), n);
-        let host = cpu(dtype, &fill, pos, n);
-        model
-            .iter()
-            .zip(&host)
-            .map(|(&a, &b)| ulp_distance(kind, a, b))
-            .max()
-            .unwrap_or(0)
+        let mut device = CudaStorage::uninit(0, n * dtype.size_in_bytes()).unwrap();
+        device.fill_random(dtype, fill, pos).unwrap();
+        let mut bytes = vec![0u8; device.len()];
+        device.copy_to_host(&mut bytes).unwrap();
+        fn host<T: crate::rng::RandomElement + Copy + Default>(
+            n: usize,
+            fill: &RandomFill,
+            pos: StreamPosition,
+            widen: impl Fn(T) -> f64,
+        ) -> Vec<f64> {
+            let mut v = vec![T::default(); n];
+            fill_slice(&mut v, fill, pos);
+            v.into_iter().map(widen).collect()
+        }
+        let decode =
+            |size: usize, f: &dyn Fn(&[u8]) -> f64| bytes.chunks_exact(size).map(f).collect::<Vec<_>>();
+        match dtype {
+            DType::F32 => (
+                host::<f32>(n, fill, pos, f64::from),
+                decode(4, &|c| f64::from(f32::from_le_bytes(c.try_into().unwrap()))),
+            ),
+            DType::F64 => (
+                host(n, fill, pos, |x| x),
+                decode(8, &|c| f64::from_le_bytes(c.try_into().unwrap())),
+            ),
+            DType::F16 => (
+                host(n, fill, pos, half::f16::to_f64),
+                decode(2, &|c| half::f16::from_le_bytes([c[0], c[1]]).to_f64()),
+            ),
+            _ => (
+                host(n, fill, pos, half::bf16::to_f64),
+                decode(2, &|c| half::bf16::from_le_bytes([c[0], c[1]]).to_f64()),
+            ),
+        }
+    }
+
+    /// Distance in units in the last place of `dtype` between two of its values.
+    fn ulps(dtype: DType, a: f64, b: f64) -> u64 {
+        // Mapped to a monotone integer line (negative values mirrored), then subtracted.
+        let line = |bits: u64, sign: u64| -> i128 {
+            if bits & sign != 0 {
+                -((bits & !sign) as i128)
+            } else {
+                bits as i128
+            }
+        };
+        let (x, y) = match dtype {
+            DType::F64 => (line(a.to_bits(), 1 << 63), line(b.to_bits(), 1 << 63)),
+            DType::F32 => (
+                line(u64::from((a as f32).to_bits()), 1 << 31),
+                line(u64::from((b as f32).to_bits()), 1 << 31),
+            ),
+            DType::F16 => (
+                line(u64::from(half::f16::from_f64(a).to_bits()), 1 << 15),
+                line(u64::from(half::f16::from_f64(b).to_bits()), 1 << 15),
+            ),
+            _ => (
+                line(u64::from(half::bf16::from_f64(a).to_bits()), 1 << 15),
+                line(u64::from(half::bf16::from_f64(b).to_bits()), 1 << 15),
+            ),
+        };
+        (x - y).unsigned_abs() as u64
     }
 
     const FLOATS: [DType; 4] = [DType::F32, DType::F64, DType::F16, DType::BF16];
 
     #[test]
     fn uniform_kernels_compute_the_cpu_stream_bit_for_bit() {
+        if !gpu() {
+            return;
+        }
         for dtype in FLOATS {
-            for (low, high) in [(0.0, 1.0), (-0.3, 0.7), (-1e-3, 5.0)] {
-                let fill = RandomFill::Uniform { low, high };
-                assert_eq!(max_ulps(dtype, fill, 100_003), 0, "{dtype} U({low}, {high})");
+            for n in [1usize, 5, 1023, 1 << 20] {
+                let fill = RandomFill::Uniform { low: -0.3, high: 0.7 };
+                let (cpu, device) = both(dtype, &fill, n);
+                assert!(
+                    cpu == device,
+                    "{dtype} x {n}: the device's uniform fill differs from the CPU's"
+                );
             }
         }
     }
 
     #[test]
     fn normal_kernels_are_within_a_few_ulps_of_the_cpu_stream() {
+        if !gpu() {
+            return;
+        }
         for dtype in FLOATS {
-            // mean 0: the ulp distance measures the functions, not a cancellation.
-            let normal = max_ulps(dtype, RandomFill::Normal { mean: 0.0, std: 1.0 }, 100_000);
-            let trunc = RandomFill::TruncNormal {
+            let max_ulps = |fill: RandomFill| {
+                let (cpu, device) = both(dtype, &fill, 1 << 20);
+                cpu.iter()
+                    .zip(&device)
+                    .map(|(&a, &b)| ulps(dtype, a, b))
+                    .max()
+                    .unwrap_or(0)
+            };
+            // mean 0: `mean + x` adds nothing, so ulps measure the transcendental functions alone.
+            let normal = max_ulps(RandomFill::Normal { mean: 0.0, std: 2.0 });
+            let trunc = max_ulps(RandomFill::TruncNormal {
                 mean: 0.0,
                 std: 0.02,
                 a: -0.04,
                 b: 0.04,
-            };
-            let trunc = max_ulps(dtype, trunc, 100_000);
-            println!("{dtype}: model vs CPU, normal {normal} ulps, trunc_normal {trunc} ulps");
-            // f64 erfinv: ours and the model's converge from different starts; 32 f64 ulps is
-            // still a relative difference below 1e-14.
-            let limit = if dtype == DType::F64 { 32 } else { 8 };
-            assert!(normal <= limit && trunc <= limit, "{dtype}: {normal} / {trunc}");
+            });
+            println!("{dtype}: device vs CPU, normal max {normal} ulps, trunc_normal max {trunc} ulps");
+            let limit = if dtype == DType::F64 { 64 } else { 16 };
+            assert!(
+                normal <= limit && trunc <= limit,
+                "{dtype}: {normal} / {trunc} ulps"
+            );
         }
     }
 }

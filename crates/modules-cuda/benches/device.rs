@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use modules_cuda::{device_count, CudaBuffer, Distribution, FloatKind, PinnedBuffer};
+use modules_cuda::{device_count, CudaBuffer, FloatKind, PinnedBuffer, RandomFill};
 
 /// Llama-7B parameter shapes (elements), bf16.
 fn llama7b_shapes() -> Vec<usize> {
@@ -67,31 +67,36 @@ fn main() {
 
     let bytes = 1usize << 30;
     let mut buf = CudaBuffer::uninit(0, bytes).expect("1 GiB");
-    let fills: [(&str, FloatKind, Distribution); 5] = [
+    let fills: [(&str, FloatKind, RandomFill); 5] = [
         (
             "uniform bf16",
             FloatKind::BF16,
-            Distribution::Uniform { low: -0.1, high: 0.1 },
+            RandomFill::Uniform { low: -0.1, high: 0.1 },
         ),
         (
             "uniform f32",
             FloatKind::F32,
-            Distribution::Uniform { low: -0.1, high: 0.1 },
+            RandomFill::Uniform { low: -0.1, high: 0.1 },
         ),
         (
             "normal bf16",
             FloatKind::BF16,
-            Distribution::Normal { mean: 0.0, std: 0.02 },
+            RandomFill::Normal { mean: 0.0, std: 0.02 },
         ),
         (
             "normal f32",
             FloatKind::F32,
-            Distribution::Normal { mean: 0.0, std: 0.02 },
+            RandomFill::Normal { mean: 0.0, std: 0.02 },
         ),
         (
             "trunc_normal f32",
             FloatKind::F32,
-            Distribution::trunc_normal(0.0, 0.02, -0.04, 0.04),
+            RandomFill::TruncNormal {
+                mean: 0.0,
+                std: 0.02,
+                a: -0.04,
+                b: 0.04,
+            },
         ),
     ];
     for (name, kind, dist) in fills {

@@ -27,7 +27,6 @@ mod error;
 mod kernels;
 mod pinned;
 mod random;
-pub mod reference;
 mod staging;
 
 pub use buffer::CudaBuffer;
@@ -36,5 +35,6 @@ pub use context::{context, device_count, DeviceContext};
 /// The cudarc this crate is built on, so that users name the same types ([`CudaBuffer::cuda_slice`]).
 pub use cudarc;
 pub use error::CudaError;
+pub use modules_philox::RandomFill;
 pub use pinned::PinnedBuffer;
-pub use random::{Distribution, FloatKind};
+pub use random::FloatKind;

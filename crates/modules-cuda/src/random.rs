@@ -1,8 +1,11 @@
-//! On-device random initialization: the Philox 4x32-10 streams of `docs/philox-streams.md`.
+//! On-device random initialization: the Philox 4x32-10 streams of `docs/philox-streams.md`, from
+//! the parameters `modules-philox` computes for the CPU streams too.
 
 use cudarc::driver::PushKernelArg;
 
 use crate::context::call;
+use modules_philox::{Params32, Params64, RandomFill};
+
 use crate::{kernels, CudaBuffer, CudaError};
 
 /// The floating-point element types a random fill can write.
@@ -52,109 +55,32 @@ impl FloatKind {
     }
 }
 
-/// What a random fill draws.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Distribution {
-    /// `low + u * (high - low)`, `u` in [0, 1).
-    Uniform {
-        /// Lower bound.
-        low: f64,
-        /// Upper bound.
-        high: f64,
-    },
-    /// Box-Muller normal samples.
-    Normal {
-        /// Mean.
-        mean: f64,
-        /// Standard deviation.
-        std: f64,
-    },
-    /// Inverse-CDF normal samples truncated to `[a, b]`; see [`Distribution::trunc_normal`].
-    TruncNormal {
-        /// Mean.
-        mean: f64,
-        /// Standard deviation.
-        std: f64,
-        /// Lower cut.
-        a: f64,
-        /// Upper cut.
-        b: f64,
-        /// `erf((a - mean) / std / √2)`, computed once on the host in f64.
-        l: f64,
-        /// `erf((b - mean) / std / √2)`.
-        h: f64,
-    },
+/// The kernel of a fill: `philox_<distribution>_<element type>` in `kernels.cu`.
+fn kernel_name(fill: &RandomFill, kind: FloatKind) -> String {
+    let prefix = match fill {
+        RandomFill::Uniform { .. } => "philox_uniform_",
+        RandomFill::Normal { .. } => "philox_normal_",
+        RandomFill::TruncNormal { .. } => "philox_trunc_normal_",
+    };
+    format!("{prefix}{}", kind.suffix())
 }
 
-impl Distribution {
-    /// A truncated normal, with `l` and `h` computed here (`libm::erf`, f64). Callers with
-    /// their own `erf` may build [`Distribution::TruncNormal`] directly to pass theirs.
-    ///
-    /// ```
-    /// use modules_cuda::Distribution;
-    /// let Distribution::TruncNormal { l, h, .. } = Distribution::trunc_normal(0.0, 1.0, -2.0, 2.0)
-    /// else { unreachable!() };
-    /// assert!((h - 0.954_499_736_103_642).abs() < 1e-15 && l == -h);
-    /// ```
-    pub fn trunc_normal(mean: f64, std: f64, a: f64, b: f64) -> Distribution {
-        let cdf = |x: f64| libm::erf((x - mean) / std / std::f64::consts::SQRT_2);
-        Distribution::TruncNormal {
-            mean,
-            std,
-            a,
-            b,
-            l: cdf(a),
-            h: cdf(b),
+/// Parameters the kernels cannot draw from (infinite bounds, a negative std), rejected before
+/// the launch.
+fn check(fill: &RandomFill) -> Result<(), CudaError> {
+    let ok = match *fill {
+        RandomFill::Uniform { low, high } => low.is_finite() && high.is_finite(),
+        RandomFill::Normal { mean, std } => mean.is_finite() && std.is_finite() && std >= 0.0,
+        RandomFill::TruncNormal { mean, std, a, b } => {
+            mean.is_finite() && std.is_finite() && std > 0.0 && !a.is_nan() && !b.is_nan()
         }
-    }
-
-    fn kernel_prefix(&self) -> &'static str {
-        match self {
-            Distribution::Uniform { .. } => "philox_uniform_",
-            Distribution::Normal { .. } => "philox_normal_",
-            Distribution::TruncNormal { .. } => "philox_trunc_normal_",
-        }
-    }
-
-    /// Kernel parameters after the common ones, in f64 (for f64 kernels) -- see `kernels.cu`:
-    /// uniform `low, high - low`; normal `mean, std`; truncated normal
-    /// `mean, std·√2, l, h - l, a, b`.
-    pub(crate) fn params_f64(&self) -> Vec<f64> {
-        match *self {
-            Distribution::Uniform { low, high } => vec![low, high - low],
-            Distribution::Normal { mean, std } => vec![mean, std],
-            Distribution::TruncNormal {
-                mean,
-                std,
-                a,
-                b,
-                l,
-                h,
-            } => vec![mean, std * std::f64::consts::SQRT_2, l, h - l, a, b],
-        }
-    }
-
-    /// The same rounded to f32, as the CPU streams do: every parameter, difference and
-    /// product is taken in f64 first, then rounded once.
-    pub(crate) fn params_f32(&self) -> Vec<f32> {
-        self.params_f64().into_iter().map(|p| p as f32).collect()
-    }
-
-    fn check(&self) -> Result<(), CudaError> {
-        let ok = match *self {
-            Distribution::Uniform { low, high } => low.is_finite() && high.is_finite(),
-            Distribution::Normal { mean, std } => mean.is_finite() && std.is_finite() && std >= 0.0,
-            Distribution::TruncNormal { mean, std, a, b, .. } => {
-                mean.is_finite() && std.is_finite() && std > 0.0 && !a.is_nan() && !b.is_nan()
-            }
-        };
-        if ok {
-            Ok(())
-        } else {
-            Err(CudaError::InvalidArgument(format!(
-                "invalid random distribution parameters: {self:?}"
-            )))
-        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(CudaError::InvalidArgument(format!(
+            "invalid random distribution parameters: {fill:?}"
+        )))
     }
 }
 
@@ -167,21 +93,21 @@ impl CudaBuffer {
     /// agree to a few ulps (CUDA's `logf`/`sincosf`/`erfinvf` round differently).
     ///
     /// ```
-    /// use modules_cuda::{CudaBuffer, Distribution, FloatKind};
+    /// use modules_cuda::{CudaBuffer, FloatKind, RandomFill};
     /// let mut b = match CudaBuffer::uninit(0, 4 * 1000) {
     ///     Ok(b) => b,
     ///     Err(e) => { println!("skipped: {e}"); return; }
     /// };
-    /// b.fill_random(FloatKind::F32, 42, 0, Distribution::Uniform { low: -1.0, high: 1.0 }).unwrap();
+    /// b.fill_random(FloatKind::F32, 42, 0, RandomFill::Uniform { low: -1.0, high: 1.0 }).unwrap();
     /// ```
     pub fn fill_random(
         &mut self,
         kind: FloatKind,
         seed: u64,
         block: u64,
-        dist: Distribution,
+        fill: RandomFill,
     ) -> Result<(), CudaError> {
-        dist.check()?;
+        check(&fill)?;
         let size = kind.size_in_bytes();
         if !self.len().is_multiple_of(size) {
             return Err(CudaError::InvalidArgument(format!(
@@ -194,10 +120,10 @@ impl CudaBuffer {
         let Some(out) = slice else {
             return Ok(());
         };
-        let f = kernels::function(dev, &format!("{}{}", dist.kernel_prefix(), kind.suffix()))?;
+        let f = kernels::function(dev, &kernel_name(&fill, kind))?;
         let cfg = kernels::grid(kind.blocks_needed(n));
-        let p64 = dist.params_f64();
-        let p32 = dist.params_f32();
+        let p64 = Params64::new(&fill).to_vec();
+        let p32 = Params32::new(&fill).to_vec();
         let mut b = dev.stream.launch_builder(&f);
         b.arg(out).arg(&n).arg(&seed).arg(&block);
         if kind == FloatKind::F64 {
@@ -225,7 +151,7 @@ impl CudaBuffer {
         low: f64,
         high: f64,
     ) -> Result<(), CudaError> {
-        self.fill_random(kind, seed, block, Distribution::Uniform { low, high })
+        self.fill_random(kind, seed, block, RandomFill::Uniform { low, high })
     }
 
     /// Normal values; see [`CudaBuffer::fill_random`].
@@ -237,6 +163,6 @@ impl CudaBuffer {
         mean: f64,
         std: f64,
     ) -> Result<(), CudaError> {
-        self.fill_random(kind, seed, block, Distribution::Normal { mean, std })
+        self.fill_random(kind, seed, block, RandomFill::Normal { mean, std })
     }
 }

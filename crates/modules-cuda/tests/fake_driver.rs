@@ -9,7 +9,7 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use modules_cuda::{CudaBuffer, CudaError, Distribution, FloatKind, PinnedBuffer};
+use modules_cuda::{CudaBuffer, CudaError, FloatKind, PinnedBuffer, RandomFill};
 
 /// Compiles the fake driver into a fresh temp dir, or says why it can't.
 fn build_fake(tag: &str) -> Result<PathBuf, String> {
@@ -111,12 +111,7 @@ fn child_dispatch() {
         "kernels" => {
             // The fake has no cuModuleLoadData: cudarc panics inside; we must return errors.
             let mut b = CudaBuffer::uninit(0, 64).unwrap();
-            let e = b.fill_random(
-                FloatKind::F32,
-                1,
-                0,
-                Distribution::Uniform { low: 0.0, high: 1.0 },
-            );
+            let e = b.fill_random(FloatKind::F32, 1, 0, RandomFill::Uniform { low: 0.0, high: 1.0 });
             assert!(matches!(e, Err(CudaError::Driver(_))), "{e:?}");
             // The failure is remembered, not retried into another panic.
             let e = b.fill_pattern(&[1, 2, 3, 4]);

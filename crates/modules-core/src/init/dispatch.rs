@@ -10,11 +10,7 @@ use crate::{DType, Device, Error, Result, Tensor};
 /// by the Philox kernels, from the same [`RandomFill`] and [`StreamPosition`] as the CPU, so
 /// both give the same values. Non-float dtypes are rejected before anything is drawn.
 pub(crate) fn fill_random(t: &mut Tensor, fill: RandomFill, generator: Option<&mut Generator>) -> Result<()> {
-    let function = match fill {
-        RandomFill::Uniform { .. } => "uniform_",
-        RandomFill::Normal { .. } => "normal_",
-        RandomFill::TruncNormal { .. } => "trunc_normal_",
-    };
+    let function = fill.function();
     match t.device() {
         Device::Meta => return Ok(()),
         Device::Cuda(_) | Device::Cpu => {}

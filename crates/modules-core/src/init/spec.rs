@@ -3,7 +3,7 @@
 
 use super::gain::{FanMode, Nonlinearity};
 use super::{orthogonal::orthogonal_, random::*, sparse::sparse_, structural::*};
-use crate::rng::Generator;
+use crate::rng::{Generator, RandomFill};
 use crate::{Result, Tensor};
 
 /// A description of how to initialize a tensor; build one with the functions of [`crate::init`]
@@ -19,31 +19,9 @@ use crate::{Result, Tensor};
 /// ```
 #[derive(Clone, Debug, PartialEq)]
 pub enum Init {
-    /// `uniform_(a, b)`.
-    Uniform {
-        /// Lower bound.
-        a: f64,
-        /// Upper bound.
-        b: f64,
-    },
-    /// `normal_(mean, std)`.
-    Normal {
-        /// Mean.
-        mean: f64,
-        /// Standard deviation.
-        std: f64,
-    },
-    /// `trunc_normal_(mean, std, a, b)`.
-    TruncNormal {
-        /// Mean of the untruncated normal.
-        mean: f64,
-        /// Its standard deviation.
-        std: f64,
-        /// Lower bound (absolute).
-        a: f64,
-        /// Upper bound (absolute).
-        b: f64,
-    },
+    /// `uniform_`, `normal_` or `trunc_normal_`: the distribution as the random streams take
+    /// it, so that an init, the CPU fill and the CUDA kernels share one description.
+    Random(RandomFill),
     /// `constant_(value)` (also `ones_`, `zeros_`).
     Constant(f64),
     /// `eye_`.
@@ -152,9 +130,9 @@ impl Init {
 
     fn run(&self, t: &mut Tensor, mut g: Option<&mut Generator>) -> Result<()> {
         match *self {
-            Init::Uniform { a, b } => uniform_(t, a, b, g),
-            Init::Normal { mean, std } => normal_(t, mean, std, g),
-            Init::TruncNormal { mean, std, a, b } => trunc_normal_(t, mean, std, a, b, g),
+            Init::Random(RandomFill::Uniform { low, high }) => uniform_(t, low, high, g),
+            Init::Random(RandomFill::Normal { mean, std }) => normal_(t, mean, std, g),
+            Init::Random(RandomFill::TruncNormal { mean, std, a, b }) => trunc_normal_(t, mean, std, a, b, g),
             Init::Constant(v) => constant_(t, v),
             Init::Eye => eye_(t),
             Init::Dirac { groups } => dirac_(t, groups),
@@ -186,31 +164,32 @@ impl Init {
     }
 }
 
-/// [`Init::Uniform`]: U(a, b).
+/// U(a, b), as `uniform_(a, b)`.
 ///
 /// ```
-/// assert_eq!(modules_core::init::uniform(0.0, 1.0), modules_core::init::Init::Uniform { a: 0.0, b: 1.0 });
+/// use modules_core::{init::{self, Init}, rng::RandomFill};
+/// assert_eq!(init::uniform(0.0, 1.0), Init::Random(RandomFill::Uniform { low: 0.0, high: 1.0 }));
 /// ```
 pub fn uniform(a: f64, b: f64) -> Init {
-    Init::Uniform { a, b }
+    Init::Random(RandomFill::Uniform { low: a, high: b })
 }
 
-/// [`Init::Normal`]: N(mean, std²).
+/// N(mean, std²), as `normal_(mean, std)`.
 ///
 /// ```
 /// let _ = modules_core::init::normal(0.0, 0.02);
 /// ```
 pub fn normal(mean: f64, std: f64) -> Init {
-    Init::Normal { mean, std }
+    Init::Random(RandomFill::Normal { mean, std })
 }
 
-/// [`Init::TruncNormal`]: N(mean, std²) truncated to the absolute interval [a, b].
+/// N(mean, std²) truncated to the absolute interval [a, b], as `trunc_normal_(mean, std, a, b)`.
 ///
 /// ```
 /// let _ = modules_core::init::trunc_normal(0.0, 0.02, -0.04, 0.04);
 /// ```
 pub fn trunc_normal(mean: f64, std: f64, a: f64, b: f64) -> Init {
-    Init::TruncNormal { mean, std, a, b }
+    Init::Random(RandomFill::TruncNormal { mean, std, a, b })
 }
 
 /// [`Init::Constant`]: every element `value`.

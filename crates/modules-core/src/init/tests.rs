@@ -3,7 +3,9 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::rng::{erf_f64, Generator};
+use modules_philox::erf;
+
+use crate::rng::Generator;
 use crate::{DType, Device, Tensor};
 
 fn cpu(shape: &[usize]) -> Tensor {
@@ -15,7 +17,7 @@ fn values(t: &Tensor) -> Vec<f64> {
 }
 
 fn normal_cdf(x: f64) -> f64 {
-    0.5 * (1.0 + erf_f64(x / std::f64::consts::SQRT_2))
+    0.5 * (1.0 + erf(x / std::f64::consts::SQRT_2))
 }
 
 /// Kolmogorov–Smirnov statistic of `v` against `cdf`.

@@ -6,7 +6,9 @@ use half::{bf16, f16, slice::HalfFloatSliceExt};
 use rayon::prelude::*;
 
 use super::kernel::{batch32, batch64, Params32, Params64, BATCH32, BATCH64};
-use super::philox::{key_of, philox_lanes, LANES};
+use modules_philox::key_of;
+
+use super::philox::{philox_lanes, LANES};
 use super::{RandomFill, StreamPosition};
 
 /// Elements per parallel task: large enough that rayon's overhead vanishes (256 KiB of f32),

@@ -3,12 +3,11 @@
 //! Every function is `#[inline(always)]` and loops over fixed-size arrays without branches, so
 //! that inlined into the AVX2/AVX-512 copies of the chunk loop (see `fill.rs`) it vectorizes.
 
-use super::erf_f64;
 use super::math::{
     erfinv_central, erfinv_f64, erfinv_finish, erfinv_tail, erfinv_w, ln_f32, sincos_2pi, ERFINV_TAIL,
 };
 use super::philox::LANES;
-use super::RandomFill;
+pub(crate) use modules_philox::{Params32, Params64};
 
 /// f32 values per batch (four words per block).
 pub(crate) const BATCH32: usize = LANES * 4;
@@ -17,102 +16,6 @@ pub(crate) const BATCH64: usize = LANES * 2;
 
 const TWO_M24: f32 = 1.0 / 16_777_216.0;
 const TWO_M53: f64 = 1.0 / 9_007_199_254_740_992.0;
-
-/// A fill's parameters in f32, computed once on the host as the contract says.
-#[derive(Clone, Copy, Debug)]
-pub enum Params32 {
-    /// `low`, `high - low` (the difference taken in f64, then rounded).
-    Uniform { low: f32, range: f32 },
-    /// Mean and std.
-    Normal { mean: f32, std: f32 },
-    /// `l = erf(α/√2)`, `d = erf(β/√2) - l`, `scale = std·√2`, and the clamp bounds.
-    Trunc {
-        l: f32,
-        d: f32,
-        mean: f32,
-        scale: f32,
-        a: f32,
-        b: f32,
-    },
-}
-
-/// A fill's parameters in f64.
-#[derive(Clone, Copy, Debug)]
-pub enum Params64 {
-    /// `low`, `high - low`.
-    Uniform { low: f64, range: f64 },
-    /// Mean and std.
-    Normal { mean: f64, std: f64 },
-    /// As [`Params32::Trunc`].
-    Trunc {
-        l: f64,
-        d: f64,
-        mean: f64,
-        scale: f64,
-        a: f64,
-        b: f64,
-    },
-}
-
-/// `l = erf(α/√2)` and `h = erf(β/√2)` of a truncated normal, in f64.
-fn trunc_limits(mean: f64, std: f64, a: f64, b: f64) -> (f64, f64) {
-    let s = std::f64::consts::SQRT_2;
-    (erf_f64((a - mean) / std / s), erf_f64((b - mean) / std / s))
-}
-
-impl Params64 {
-    pub(crate) fn new(fill: &RandomFill) -> Params64 {
-        match *fill {
-            RandomFill::Uniform { low, high } => Params64::Uniform {
-                low,
-                range: high - low,
-            },
-            RandomFill::Normal { mean, std } => Params64::Normal { mean, std },
-            RandomFill::TruncNormal { mean, std, a, b } => {
-                let (l, h) = trunc_limits(mean, std, a, b);
-                let scale = std * std::f64::consts::SQRT_2;
-                Params64::Trunc {
-                    l,
-                    d: h - l,
-                    mean,
-                    scale,
-                    a,
-                    b,
-                }
-            }
-        }
-    }
-}
-
-impl Params32 {
-    pub(crate) fn new(fill: &RandomFill) -> Params32 {
-        match Params64::new(fill) {
-            Params64::Uniform { low, range } => Params32::Uniform {
-                low: low as f32,
-                range: range as f32,
-            },
-            Params64::Normal { mean, std } => Params32::Normal {
-                mean: mean as f32,
-                std: std as f32,
-            },
-            Params64::Trunc {
-                l,
-                d,
-                mean,
-                scale,
-                a,
-                b,
-            } => Params32::Trunc {
-                l: l as f32,
-                d: d as f32,
-                mean: mean as f32,
-                scale: scale as f32,
-                a: a as f32,
-                b: b as f32,
-            },
-        }
-    }
-}
 
 /// `u24(x)`: the top 24 bits as a float in [0, 1), exact.
 #[inline(always)]

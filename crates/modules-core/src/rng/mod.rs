@@ -30,7 +30,5 @@ pub(crate) use generator::reserve_in;
 pub use generator::{
     default_generator, manual_seed, scoped_generator, with_generator, Generator, GeneratorScope, DEFAULT_SEED,
 };
-/// The f64 error function the host uses for truncated-normal limits (shared with the GPU arm).
-pub(crate) use math::erf_f64;
-pub use philox::philox4x32_10;
-pub use stream::{blocks_needed, elements_per_block, RandomFill, StreamPosition};
+pub use modules_philox::{philox4x32_10, RandomFill, StreamPosition};
+pub use stream::{blocks_needed, elements_per_block};
