@@ -91,7 +91,7 @@ pub mod prelude {
         ConvTranspose2d, ConvTranspose3d, Dropout, Embedding, EmbeddingBag, EmbeddingBagMode, GroupNorm, Gru,
         GruCell, Identity, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, Linear, Lstm, LstmCell,
         ModuleBuilder, ModuleDict, MultiheadAttention, NonDynamicallyQuantizableLinear, Padding, PaddingMode,
-        Relu, RmsNorm, Rnn, RnnCell, RnnMode, RnnNonlinearity, RnnWeights, Sequential, Size,
+        Relu, RmsNorm, Rnn, RnnCell, RnnConfig, RnnMode, RnnNonlinearity, RnnWeights, Sequential, Size,
         TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
     };
     pub use crate::{

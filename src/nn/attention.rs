@@ -1,56 +1,6 @@
-//! `nn.MultiheadAttention` and its output projection.
+//! `nn.MultiheadAttention`; its output projection is in `linear.rs`.
 
-use super::repr::py_bool;
 use crate::prelude::*;
-
-/// The output projection of [`MultiheadAttention`] (PyTorch's
-/// `NonDynamicallyQuantizableLinear`, a `Linear` subclass that only changes the class name
-/// quantization sees). Weight U(±1/√in) like [`Linear`]; the bias is U(±1/√in) too, or zeros
-/// with `zero_bias = true`, which is what `MultiheadAttention` asks for (its
-/// `_reset_parameters` sets `out_proj.bias` to 0).
-///
-/// ```
-/// use modules::prelude::*;
-/// let l = modules::new!(NonDynamicallyQuantizableLinear, 16, 16, zero_bias = true)?;
-/// assert_eq!(l.to_string(), "NonDynamicallyQuantizableLinear(in_features=16, out_features=16, bias=True)");
-/// assert!(l.bias.as_ref().unwrap().tensor().to_vec::<f32>()?.iter().all(|&b| b == 0.0));
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(
-    name = "NonDynamicallyQuantizableLinear",
-    new(in_features: usize, out_features: usize, bias: bool = true, zero_bias: bool = false),
-    extra_repr = Self::repr
-)]
-pub struct NonDynamicallyQuantizableLinear {
-    /// Size of each input sample.
-    #[module(config = in_features)]
-    pub in_features: usize,
-    /// Size of each output sample.
-    #[module(config = out_features)]
-    pub out_features: usize,
-    /// `[out_features, in_features]`, U(±1/√in_features).
-    #[module(param = [out_features, in_features], init = init::kaiming_uniform(5f64.sqrt()))]
-    pub weight: Parameter,
-    /// `[out_features]`, absent when built with `bias = false`.
-    #[module(
-        param = [out_features],
-        init = if zero_bias { init::zeros() } else { init::uniform_fan_in(in_features) },
-        when = bias
-    )]
-    pub bias: Option<Parameter>,
-}
-
-impl NonDynamicallyQuantizableLinear {
-    fn repr(&self) -> String {
-        format!(
-            "in_features={}, out_features={}, bias={}",
-            self.in_features,
-            self.out_features,
-            py_bool(self.bias.is_some())
-        )
-    }
-}
 
 /// Multi-head attention (`nn.MultiheadAttention`) with PyTorch's parameters, names, order
 /// and default initialization:
@@ -89,32 +39,32 @@ impl NonDynamicallyQuantizableLinear {
         vdim: Option<usize> = None,
         batch_first: bool = false
     ),
-    extra_repr = Self::repr
+    validate = check_heads(embed_dim, num_heads)
 )]
 pub struct MultiheadAttention {
-    /// `embed_dim / num_heads` (checked first: construction stops here on bad sizes).
-    #[module(config = head_dim(embed_dim, num_heads)?)]
+    /// `embed_dim / num_heads`.
+    #[module(config = embed_dim / num_heads, skip_repr)]
     pub head_dim: usize,
     /// Total dimension of the model, `E`.
-    #[module(config = embed_dim)]
+    #[module(config = embed_dim, skip_repr)]
     pub embed_dim: usize,
     /// Number of heads.
-    #[module(config = num_heads)]
+    #[module(config = num_heads, skip_repr)]
     pub num_heads: usize,
     /// Feature size of keys (`E` unless given).
-    #[module(config = kdim.unwrap_or(embed_dim))]
+    #[module(config = kdim.unwrap_or(embed_dim), skip_repr)]
     pub kdim: usize,
     /// Feature size of values (`E` unless given).
-    #[module(config = vdim.unwrap_or(embed_dim))]
+    #[module(config = vdim.unwrap_or(embed_dim), skip_repr)]
     pub vdim: usize,
     /// Dropout probability on the attention weights.
-    #[module(config = dropout)]
+    #[module(config = dropout, skip_repr)]
     pub dropout: f64,
     /// Whether inputs are `(batch, seq, feature)`.
-    #[module(config = batch_first)]
+    #[module(config = batch_first, skip_repr)]
     pub batch_first: bool,
     /// Whether a zero batch is appended to keys and values.
-    #[module(config = add_zero_attn)]
+    #[module(config = add_zero_attn, skip_repr)]
     pub add_zero_attn: bool,
     /// The output projection, `[E, E]` (bias zeros).
     #[module(new(embed_dim, embed_dim, bias = bias, zero_bias = true))]
@@ -123,28 +73,28 @@ pub struct MultiheadAttention {
     #[module(
         param = [3 * embed_dim, embed_dim],
         init = init::xavier_uniform(1.0),
-        when = same_dims(embed_dim, kdim, vdim)
+        when = kdim == embed_dim && vdim == embed_dim
     )]
     pub in_proj_weight: Option<Parameter>,
     /// `[E, E]`, when the key or value size differs from `E`.
     #[module(
         param = [embed_dim, embed_dim],
         init = init::xavier_uniform(1.0),
-        when = !same_dims(embed_dim, kdim, vdim)
+        when = kdim != embed_dim || vdim != embed_dim
     )]
     pub q_proj_weight: Option<Parameter>,
     /// `[E, kdim]`, when the key or value size differs from `E`.
     #[module(
-        param = [embed_dim, kdim.unwrap_or(embed_dim)],
+        param = [embed_dim, kdim],
         init = init::xavier_uniform(1.0),
-        when = !same_dims(embed_dim, kdim, vdim)
+        when = kdim != embed_dim || vdim != embed_dim
     )]
     pub k_proj_weight: Option<Parameter>,
     /// `[E, vdim]`, when the key or value size differs from `E`.
     #[module(
-        param = [embed_dim, vdim.unwrap_or(embed_dim)],
+        param = [embed_dim, vdim],
         init = init::xavier_uniform(1.0),
-        when = !same_dims(embed_dim, kdim, vdim)
+        when = kdim != embed_dim || vdim != embed_dim
     )]
     pub v_proj_weight: Option<Parameter>,
     /// `[3E]`, zeros.
@@ -158,11 +108,9 @@ pub struct MultiheadAttention {
     pub bias_v: Option<Parameter>,
 }
 
-fn same_dims(embed_dim: usize, kdim: Option<usize>, vdim: Option<usize>) -> bool {
-    kdim.unwrap_or(embed_dim) == embed_dim && vdim.unwrap_or(embed_dim) == embed_dim
-}
-
-fn head_dim(embed_dim: usize, num_heads: usize) -> Result<usize, Error> {
+/// `MultiheadAttention.__init__`'s checks of the sizes; PyTorch shows no extra_repr, so every
+/// config field is `skip_repr`.
+fn check_heads(embed_dim: usize, num_heads: usize) -> Result<(), Error> {
     let bad = |message: String| Error::InvalidArgument {
         function: "MultiheadAttention::new",
         message,
@@ -177,12 +125,5 @@ fn head_dim(embed_dim: usize, num_heads: usize) -> Result<usize, Error> {
             "embed_dim must be divisible by num_heads: embed_dim={embed_dim}, num_heads={num_heads}"
         )));
     }
-    Ok(embed_dim / num_heads)
-}
-
-impl MultiheadAttention {
-    /// PyTorch's `MultiheadAttention` shows no extra_repr, only `out_proj`.
-    fn repr(&self) -> String {
-        String::new()
-    }
+    Ok(())
 }

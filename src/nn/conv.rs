@@ -1,5 +1,5 @@
-//! `nn.Conv1d/2d/3d` and `nn.ConvTranspose1d/2d/3d`, with their argument types [`Size`],
-//! [`Padding`] and [`PaddingMode`].
+//! `nn.Conv1d/2d/3d` and `nn.ConvTranspose1d/2d/3d`; their argument types [`Size`],
+//! [`Padding`] and [`PaddingMode`] are in `conv_args.rs`.
 //!
 //! Sizes are PyTorch's `3` or `(3, 5)`: written `3` or `[3, 5]` by keyword and in `new`
 //! (they convert through [`IntoArg`]), and `3.into()` / `[3, 5].into()` positionally in
@@ -14,152 +14,18 @@
 //! # Ok::<(), modules::Error>(())
 //! ```
 
-use std::fmt;
-
+pub use super::conv_args::{Padding, PaddingMode, Size};
 use super::repr::py_tuple;
 use crate::prelude::*;
-use crate::IntoArg;
 
-/// A per-dimension size of a convolution (kernel size, stride, dilation, output padding): one
-/// number for every dimension (PyTorch's `3`) or one per dimension (PyTorch's `(3, 5)`).
-///
-/// ```
-/// use modules::nn::Size;
-/// assert_eq!(Size::<2>::from(3), Size([3, 3]));
-/// assert_eq!(Size::from([3, 5]), Size([3, 5]));
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub struct Size<const N: usize>(pub [usize; N]);
-
-impl<const N: usize> From<usize> for Size<N> {
-    fn from(k: usize) -> Self {
-        Size([k; N])
-    }
-}
-
-impl<const N: usize> From<[usize; N]> for Size<N> {
-    fn from(k: [usize; N]) -> Self {
-        Size(k)
-    }
-}
-
-/// The padding of a convolution: explicit sizes (`padding = 1`, `padding = [1, 2]`) or PyTorch's
-/// string forms `'same'` and `'valid'`.
-///
-/// ```
-/// use modules::prelude::*;
-/// let c = modules::new!(Conv2d, 2, 2, 3.into(), padding = Padding::Same)?;
-/// assert_eq!(c.to_string(), "Conv2d(2, 2, kernel_size=(3, 3), stride=(1, 1), padding=same)");
-/// assert_eq!(Padding::<2>::from(1), Padding::Explicit([1, 1]));
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Padding<const N: usize> {
-    /// Zero-padding of this many elements on both sides of each dimension.
-    Explicit([usize; N]),
-    /// `padding='same'`: the output has the input's size (stride 1 only).
-    Same,
-    /// `padding='valid'`: no padding.
-    Valid,
-}
-
-impl<const N: usize> From<usize> for Padding<N> {
-    fn from(p: usize) -> Self {
-        Padding::Explicit([p; N])
-    }
-}
-
-impl<const N: usize> From<[usize; N]> for Padding<N> {
-    fn from(p: [usize; N]) -> Self {
-        Padding::Explicit(p)
-    }
-}
-
-impl<const N: usize> From<Size<N>> for Padding<N> {
-    fn from(p: Size<N>) -> Self {
-        Padding::Explicit(p.0)
-    }
-}
-
-/// Keywords and `new` take sizes as PyTorch does: `stride = 2`, `Conv2d::new(3, 8, 3, Cpu)`.
-#[diagnostic::do_not_recommend]
-impl<const N: usize> IntoArg<Size<N>> for usize {
-    fn into_arg(self) -> Size<N> {
-        self.into()
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl<const N: usize> IntoArg<Size<N>> for [usize; N] {
-    fn into_arg(self) -> Size<N> {
-        self.into()
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl<const N: usize> IntoArg<Padding<N>> for usize {
-    fn into_arg(self) -> Padding<N> {
-        self.into()
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl<const N: usize> IntoArg<Padding<N>> for [usize; N] {
-    fn into_arg(self) -> Padding<N> {
-        self.into()
-    }
-}
-
-impl<const N: usize> Padding<N> {
-    /// What PyTorch's repr shows: `None` for all zeros, else the tuple or the bare string.
-    fn shown(&self) -> Option<String> {
-        match self {
-            Padding::Explicit(p) if p.iter().all(|&x| x == 0) => None,
-            Padding::Explicit(p) => Some(py_tuple(p)),
-            Padding::Same => Some("same".into()),
-            Padding::Valid => Some("valid".into()),
-        }
-    }
-}
-
-/// How a convolution pads its input (`padding_mode`); printed unquoted, like PyTorch.
-///
-/// ```
-/// use modules::nn::PaddingMode;
-/// assert_eq!(PaddingMode::Reflect.to_string(), "reflect");
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-pub enum PaddingMode {
-    /// `'zeros'` (the default).
-    #[default]
-    Zeros,
-    /// `'reflect'`.
-    Reflect,
-    /// `'replicate'`.
-    Replicate,
-    /// `'circular'`.
-    Circular,
-}
-
-impl fmt::Display for PaddingMode {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            PaddingMode::Zeros => "zeros",
-            PaddingMode::Reflect => "reflect",
-            PaddingMode::Replicate => "replicate",
-            PaddingMode::Circular => "circular",
-        })
-    }
-}
-
-/// `_ConvNd.__init__`'s checks, in its order. Returns `in_channels`.
+/// `_ConvNd.__init__`'s checks, in its order.
 fn check_conv(
     function: &'static str,
     in_channels: usize,
     out_channels: usize,
     groups: usize,
     same_with_stride: bool,
-) -> Result<usize, Error> {
+) -> Result<(), Error> {
     let fail = |message: &str| {
         Err(Error::InvalidArgument {
             function,
@@ -178,10 +44,10 @@ fn check_conv(
     if same_with_stride {
         return fail("padding='same' is not supported for strided convolutions");
     }
-    Ok(in_channels)
+    Ok(())
 }
 
-/// `_ConvTransposeNd.__init__`'s check, then `_ConvNd`'s. Returns `in_channels`.
+/// `_ConvTransposeNd.__init__`'s check, then `_ConvNd`'s.
 fn check_conv_transpose(
     function: &'static str,
     name: &str,
@@ -189,7 +55,7 @@ fn check_conv_transpose(
     out_channels: usize,
     groups: usize,
     padding_mode: PaddingMode,
-) -> Result<usize, Error> {
+) -> Result<(), Error> {
     if padding_mode != PaddingMode::Zeros {
         return Err(Error::InvalidArgument {
             function,
@@ -273,17 +139,18 @@ macro_rules! conv_nd {
                 bias: bool = true,
                 padding_mode: PaddingMode = PaddingMode::Zeros
             ),
-            extra_repr = Self::repr
-        )]
-        pub struct $name {
-            /// Channels of the input.
-            #[module(config = check_conv(
+            validate = check_conv(
                 concat!(stringify!($name), "::new"),
                 in_channels,
                 out_channels,
                 groups,
                 padding == Padding::Same && stride.0.iter().any(|&s| s != 1),
-            )?)]
+            ),
+            extra_repr = Self::repr
+        )]
+        pub struct $name {
+            /// Channels of the input.
+            #[module(config = in_channels)]
             pub in_channels: usize,
             /// Channels of the output.
             #[module(config = out_channels)]
@@ -309,14 +176,14 @@ macro_rules! conv_nd {
             /// `[out_channels, in_channels / groups, *kernel_size]`, kaiming_uniform(a = √5) =
             /// U(±1/√fan_in).
             #[module(
-                param = weight_shape(out_channels, in_channels / groups, &kernel_size.0),
+                param = weight_shape(out_channels, in_channels / groups, &kernel_size),
                 init = init::kaiming_uniform(5f64.sqrt())
             )]
             pub weight: Parameter,
             /// `[out_channels]`, U(±1/√fan_in); absent when built with `bias = false`.
             #[module(
                 param = [out_channels],
-                init = init::uniform_fan_in(fan_in(in_channels / groups, &kernel_size.0)),
+                init = init::uniform_fan_in(fan_in(in_channels / groups, &kernel_size)),
                 when = bias
             )]
             pub bias: Option<Parameter>,
@@ -359,18 +226,19 @@ macro_rules! conv_transpose_nd {
                 dilation: Size<$n> = Size::from(1),
                 padding_mode: PaddingMode = PaddingMode::Zeros
             ),
-            extra_repr = Self::repr
-        )]
-        pub struct $name {
-            /// Channels of the input.
-            #[module(config = check_conv_transpose(
+            validate = check_conv_transpose(
                 concat!(stringify!($name), "::new"),
                 stringify!($name),
                 in_channels,
                 out_channels,
                 groups,
                 padding_mode,
-            )?)]
+            ),
+            extra_repr = Self::repr
+        )]
+        pub struct $name {
+            /// Channels of the input.
+            #[module(config = in_channels)]
             pub in_channels: usize,
             /// Channels of the output.
             #[module(config = out_channels)]
@@ -399,14 +267,14 @@ macro_rules! conv_transpose_nd {
             /// `[in_channels, out_channels / groups, *kernel_size]`, kaiming_uniform(a = √5) =
             /// U(±1/√fan_in) with fan_in = `out_channels / groups · ∏kernel_size`.
             #[module(
-                param = weight_shape(in_channels, out_channels / groups, &kernel_size.0),
+                param = weight_shape(in_channels, out_channels / groups, &kernel_size),
                 init = init::kaiming_uniform(5f64.sqrt())
             )]
             pub weight: Parameter,
             /// `[out_channels]`, U(±1/√fan_in); absent when built with `bias = false`.
             #[module(
                 param = [out_channels],
-                init = init::uniform_fan_in(fan_in(out_channels / groups, &kernel_size.0)),
+                init = init::uniform_fan_in(fan_in(out_channels / groups, &kernel_size)),
                 when = bias
             )]
             pub bias: Option<Parameter>,

@@ -56,7 +56,7 @@ pub struct Embedding {
     /// `[num_embeddings, embedding_dim]`.
     #[module(
         param = [num_embeddings, embedding_dim],
-        init = padding_init(resolve_padding_idx(padding_idx, num_embeddings)?)
+        init = padding_init(padding_idx)
     )]
     pub weight: Parameter,
 }

@@ -92,7 +92,7 @@ pub struct EmbeddingBag {
     /// `[num_embeddings, embedding_dim]`, N(0, 1), the `padding_idx` row zero.
     #[module(
         param = [num_embeddings, embedding_dim],
-        init = padding_init(resolve_padding_idx(padding_idx, num_embeddings)?)
+        init = padding_init(padding_idx)
     )]
     pub weight: Parameter,
 }

@@ -7,6 +7,7 @@ mod batch_norm;
 mod bilinear;
 mod container;
 mod conv;
+mod conv_args;
 mod dropout;
 mod embedding;
 mod embedding_bag;
@@ -16,14 +17,11 @@ mod linear;
 mod norm;
 mod repr;
 mod rnn;
+mod rnn_cell;
 mod transformer;
 
 pub use activation::{Relu, ReluArgs, ReluArgsBuilder};
-pub use attention::{
-    MultiheadAttention, MultiheadAttentionArgs, MultiheadAttentionArgsBuilder,
-    NonDynamicallyQuantizableLinear, NonDynamicallyQuantizableLinearArgs,
-    NonDynamicallyQuantizableLinearArgsBuilder,
-};
+pub use attention::{MultiheadAttention, MultiheadAttentionArgs, MultiheadAttentionArgsBuilder};
 pub use batch_norm::{
     BatchNorm1d, BatchNorm1dArgs, BatchNorm1dArgsBuilder, BatchNorm2d, BatchNorm2dArgs,
     BatchNorm2dArgsBuilder, BatchNorm3d, BatchNorm3dArgs, BatchNorm3dArgsBuilder, InstanceNorm1d,
@@ -43,12 +41,18 @@ pub use embedding::{Embedding, EmbeddingArgs, EmbeddingArgsBuilder};
 pub use embedding_bag::{EmbeddingBag, EmbeddingBagArgs, EmbeddingBagArgsBuilder, EmbeddingBagMode};
 pub use group_norm::{GroupNorm, GroupNormArgs, GroupNormArgsBuilder};
 pub use identity::{Identity, IdentityArgs, IdentityArgsBuilder};
-pub use linear::{Linear, LinearArgs, LinearArgsBuilder};
+pub use linear::{
+    Linear, LinearArgs, LinearArgsBuilder, NonDynamicallyQuantizableLinear,
+    NonDynamicallyQuantizableLinearArgs, NonDynamicallyQuantizableLinearArgsBuilder,
+};
 pub use norm::{LayerNorm, LayerNormArgs, LayerNormArgsBuilder, RmsNorm, RmsNormArgs, RmsNormArgsBuilder};
 pub use rnn::{
-    Gru, GruArgs, GruArgsBuilder, GruCell, GruCellArgs, GruCellArgsBuilder, Lstm, LstmArgs, LstmArgsBuilder,
-    LstmCell, LstmCellArgs, LstmCellArgsBuilder, Rnn, RnnArgs, RnnArgsBuilder, RnnCell, RnnCellArgs,
-    RnnCellArgsBuilder, RnnMode, RnnNonlinearity, RnnWeights,
+    Gru, GruArgs, GruArgsBuilder, Lstm, LstmArgs, LstmArgsBuilder, Rnn, RnnArgs, RnnArgsBuilder, RnnConfig,
+    RnnMode, RnnNonlinearity, RnnWeights,
+};
+pub use rnn_cell::{
+    GruCell, GruCellArgs, GruCellArgsBuilder, LstmCell, LstmCellArgs, LstmCellArgsBuilder, RnnCell,
+    RnnCellArgs, RnnCellArgsBuilder,
 };
 pub use transformer::{
     Activation, TransformerDecoder, TransformerDecoderArgs, TransformerDecoderArgsBuilder,

@@ -4,6 +4,8 @@
 //! `bias_hh_l1_reverse`, `weight_hr_l0`), one set per layer and direction. Here a hand-written
 //! [`RnnWeights`] holds them and the modules declare it with
 //! `#[module(build = |options| ..., flatten)]`, so they appear as the module's own parameters.
+//! [`Rnn`], [`Lstm`] and [`Gru`] differ only in their signature and [`RnnMode`]: everything
+//! else is [`RnnConfig`] (`RNNBase`'s attributes, checks and repr), written once.
 //!
 //! Unlike PyTorch, these work with `skip_init!`: `torch.nn.utils.skip_init(nn.LSTM, ...)`
 //! fails its signature check (`LSTM.__init__` takes `*args, **kwargs`, so `inspect` sees no
@@ -11,6 +13,7 @@
 //! module here builds on any device, and `skip_init!` + `reset_parameters()` equals `new`.
 
 use super::repr::{py_bool, py_float};
+pub use super::rnn_cell::{RnnMode, RnnNonlinearity};
 use crate::prelude::*;
 
 /// The parameters of a recurrent module, by PyTorch's flat names, in registration order.
@@ -19,7 +22,8 @@ use crate::prelude::*;
 ///
 /// ```
 /// use modules::prelude::*;
-/// let w = RnnWeights::new(RnnMode::Lstm, 3, 4, 1, true, false, 0, &TensorOptions::from(Meta))?;
+/// let config = RnnConfig { mode: RnnMode::Lstm, ..RnnConfig::new(3, 4) };
+/// let w = RnnWeights::new(&config, &TensorOptions::from(Meta))?;
 /// let names: Vec<String> = w.named_parameters().into_iter().map(|(n, _)| n).collect();
 /// assert_eq!(names, ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0"]);
 /// assert_eq!(w.get("weight_ih_l0").unwrap().shape(), vec![16, 3]);
@@ -29,103 +33,128 @@ pub struct RnnWeights {
     params: Vec<(String, Parameter)>,
 }
 
-/// Which recurrence a module computes: it decides the gate count (rows per gate block).
+/// `RNNBase`'s attributes: what a multi-layer recurrent module is built from and shows in its
+/// repr. The modules keep it as their `config` field.
 ///
 /// ```
 /// use modules::prelude::*;
-/// assert_eq!((RnnMode::Lstm.gates(), RnnMode::Gru.gates(), RnnMode::RnnTanh.gates()), (4, 3, 1));
+/// let m = skip_init!(Lstm, 3, 4, num_layers = 2, device = Meta)?;
+/// assert_eq!(m.config, RnnConfig { mode: RnnMode::Lstm, num_layers: 2, ..RnnConfig::new(3, 4) });
+/// # Ok::<(), modules::Error>(())
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum RnnMode {
-    /// Elman RNN with `tanh` (1 gate).
-    RnnTanh,
-    /// Elman RNN with `relu` (1 gate).
-    RnnRelu,
-    /// LSTM (4 gates: input, forget, cell, output).
-    Lstm,
-    /// GRU (3 gates: reset, update, new).
-    Gru,
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct RnnConfig {
+    /// The recurrence: it decides the gate count.
+    pub mode: RnnMode,
+    /// Features of the input.
+    pub input_size: usize,
+    /// Features of the hidden (for an LSTM, cell) state.
+    pub hidden_size: usize,
+    /// Stacked layers.
+    pub num_layers: usize,
+    /// Whether there are bias parameters.
+    pub bias: bool,
+    /// Whether inputs are `(batch, seq, feature)`.
+    pub batch_first: bool,
+    /// Dropout between layers.
+    pub dropout: f64,
+    /// Whether there is a reverse direction.
+    pub bidirectional: bool,
+    /// Size of the projected hidden state (LSTM only); 0 = no projection.
+    pub proj_size: usize,
 }
 
-impl RnnMode {
-    /// Rows of `weight_ih` per unit of hidden size: 4, 3 or 1.
-    pub fn gates(self) -> usize {
-        match self {
-            RnnMode::Lstm => 4,
-            RnnMode::Gru => 3,
-            RnnMode::RnnTanh | RnnMode::RnnRelu => 1,
+impl RnnConfig {
+    /// PyTorch's defaults for the other attributes: a one-layer, unidirectional `tanh` RNN
+    /// with biases.
+    pub fn new(input_size: usize, hidden_size: usize) -> Self {
+        RnnConfig {
+            mode: RnnMode::RnnTanh,
+            input_size,
+            hidden_size,
+            num_layers: 1,
+            bias: true,
+            batch_first: false,
+            dropout: 0.0,
+            bidirectional: false,
+            proj_size: 0,
         }
+    }
+
+    /// `RNNBase.__init__`'s checks, in its order.
+    pub fn validate(&self) -> Result<(), Error> {
+        let bad = |message: &str| {
+            Err(Error::InvalidArgument {
+                function: "RNNBase::new",
+                message: message.to_string(),
+            })
+        };
+        if !(0.0..=1.0).contains(&self.dropout) {
+            return bad("dropout should be a number in range [0, 1] representing the probability of an element being zeroed");
+        }
+        if self.hidden_size == 0 {
+            return bad("hidden_size must be greater than zero");
+        }
+        if self.num_layers == 0 {
+            return bad("num_layers must be greater than zero");
+        }
+        if self.proj_size > 0 && self.mode != RnnMode::Lstm {
+            return bad("proj_size argument is only supported for LSTM, not RNN or GRU");
+        }
+        if self.proj_size >= self.hidden_size && self.proj_size > 0 {
+            return bad("proj_size has to be smaller than hidden_size");
+        }
+        Ok(())
+    }
+
+    /// `RNNBase.extra_repr`: sizes, then only what differs from the defaults.
+    fn repr(&self) -> String {
+        let mut s = format!("{}, {}", self.input_size, self.hidden_size);
+        if self.proj_size != 0 {
+            s += &format!(", proj_size={}", self.proj_size);
+        }
+        if self.num_layers != 1 {
+            s += &format!(", num_layers={}", self.num_layers);
+        }
+        if !self.bias {
+            s += &format!(", bias={}", py_bool(self.bias));
+        }
+        if self.batch_first {
+            s += &format!(", batch_first={}", py_bool(self.batch_first));
+        }
+        if self.dropout != 0.0 {
+            s += &format!(", dropout={}", py_float(self.dropout));
+        }
+        if self.bidirectional {
+            s += &format!(", bidirectional={}", py_bool(self.bidirectional));
+        }
+        s
     }
 }
 
-/// The nonlinearity of [`Rnn`] and [`RnnCell`] (PyTorch's `nonlinearity='tanh'` / `'relu'`).
-///
-/// ```
-/// use modules::prelude::*;
-/// let r = skip_init!(Rnn, 3, 4, nonlinearity = RnnNonlinearity::Relu, device = Meta)?;
-/// assert_eq!(r.nonlinearity, RnnNonlinearity::Relu);
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum RnnNonlinearity {
-    /// `tanh` (the default).
-    #[default]
-    Tanh,
-    /// `relu`.
-    Relu,
-}
-
-/// U(±1/√hidden) for every parameter (bound 0 when `hidden_size` is 0), as `RNNBase` and
-/// `RNNCellBase.reset_parameters` do.
-fn rnn_init(hidden_size: usize) -> init::Init {
-    let stdv = if hidden_size > 0 {
-        1.0 / (hidden_size as f64).sqrt()
-    } else {
-        0.0
-    };
-    init::uniform(-stdv, stdv)
-}
-
 impl RnnWeights {
-    /// Allocates (on `options`' device) and initializes the parameters of `num_layers`
-    /// layers, each in one or two directions, in PyTorch's order: per layer, per direction,
-    /// `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh` (with `bias`), `weight_hr` (with
-    /// `proj_size > 0`). All U(±1/√hidden_size). Checks the arguments as `RNNBase` does.
-    #[allow(clippy::too_many_arguments)]
-    pub fn new(
-        mode: RnnMode,
-        input_size: usize,
-        hidden_size: usize,
-        num_layers: usize,
-        bias: bool,
-        bidirectional: bool,
-        proj_size: usize,
-        options: &TensorOptions,
-    ) -> Result<Self, Error> {
-        let bad = |message: &str| Error::InvalidArgument {
-            function: "RNNBase::new",
-            message: message.to_string(),
-        };
-        if hidden_size == 0 {
-            return Err(bad("hidden_size must be greater than zero"));
-        }
-        if num_layers == 0 {
-            return Err(bad("num_layers must be greater than zero"));
-        }
-        if proj_size > 0 && mode != RnnMode::Lstm {
-            return Err(bad(
-                "proj_size argument is only supported for LSTM, not RNN or GRU",
-            ));
-        }
-        if proj_size >= hidden_size && proj_size > 0 {
-            return Err(bad("proj_size has to be smaller than hidden_size"));
-        }
+    /// Checks `config` ([`RnnConfig::validate`]), then allocates (on `options`' device) and
+    /// initializes the parameters of every layer and direction in PyTorch's order: per layer,
+    /// per direction, `weight_ih`, `weight_hh`, `bias_ih`, `bias_hh` (with `bias`), `weight_hr`
+    /// (with `proj_size > 0`). All U(±1/√hidden_size).
+    pub fn new(config: &RnnConfig, options: &TensorOptions) -> Result<Self, Error> {
+        config.validate()?;
+        let RnnConfig {
+            mode,
+            input_size,
+            hidden_size,
+            num_layers,
+            bias,
+            bidirectional,
+            proj_size,
+            ..
+        } = *config;
         let gate_size = mode.gates() * hidden_size;
         let real_hidden = if proj_size > 0 { proj_size } else { hidden_size };
         let directions = if bidirectional { 2 } else { 1 };
         let mut params = Vec::new();
         let mut add = |name: String, shape: Vec<usize>| -> Result<(), Error> {
-            let p = Parameter::declared(shape, rnn_init(hidden_size), options)?;
+            let p = Parameter::declared(shape, init::uniform_fan_in(hidden_size), options)?;
             params.push((name, p));
             Ok(())
         };
@@ -183,50 +212,18 @@ impl Module for RnnWeights {
     }
 }
 
-fn check_dropout(dropout: f64) -> Result<f64, Error> {
-    if (0.0..=1.0).contains(&dropout) {
-        Ok(dropout)
-    } else {
-        Err(Error::InvalidArgument {
-            function: "RNNBase::new",
-            message: "dropout should be a number in range [0, 1] representing the probability of an element being zeroed".into(),
-        })
-    }
+/// The repr of a module whose `config` field is an [`RnnConfig`].
+macro_rules! rnn_repr {
+    ($($name:ident),*) => {$(
+        impl $name {
+            fn repr(&self) -> String {
+                self.config.repr()
+            }
+        }
+    )*};
 }
 
-/// `RNNBase.extra_repr`: sizes, then only what differs from the defaults.
-#[allow(clippy::too_many_arguments)]
-fn rnn_repr(
-    input_size: usize,
-    hidden_size: usize,
-    proj_size: usize,
-    num_layers: usize,
-    bias: bool,
-    batch_first: bool,
-    dropout: f64,
-    bidirectional: bool,
-) -> String {
-    let mut s = format!("{input_size}, {hidden_size}");
-    if proj_size != 0 {
-        s += &format!(", proj_size={proj_size}");
-    }
-    if num_layers != 1 {
-        s += &format!(", num_layers={num_layers}");
-    }
-    if !bias {
-        s += &format!(", bias={}", py_bool(bias));
-    }
-    if batch_first {
-        s += &format!(", batch_first={}", py_bool(batch_first));
-    }
-    if dropout != 0.0 {
-        s += &format!(", dropout={}", py_float(dropout));
-    }
-    if bidirectional {
-        s += &format!(", bidirectional={}", py_bool(bidirectional));
-    }
-    s
-}
+rnn_repr!(Rnn, Lstm, Gru);
 
 /// A multi-layer Elman RNN (`nn.RNN`). Per layer `l` and direction (`""`, `"_reverse"`):
 /// `weight_ih_l{l} [H, in_l]`, `weight_hh_l{l} [H, H]`, `bias_ih_l{l} [H]`, `bias_hh_l{l} [H]`,
@@ -258,53 +255,18 @@ fn rnn_repr(
     extra_repr = Self::repr
 )]
 pub struct Rnn {
-    /// Features of the input.
-    #[module(config = input_size)]
-    pub input_size: usize,
-    /// Features of the hidden state.
-    #[module(config = hidden_size)]
-    pub hidden_size: usize,
-    /// Stacked layers.
-    #[module(config = num_layers)]
-    pub num_layers: usize,
     /// `tanh` or `relu`.
     #[module(config = nonlinearity)]
     pub nonlinearity: RnnNonlinearity,
-    /// Whether there are bias parameters.
-    #[module(config = bias)]
-    pub bias: bool,
-    /// Whether inputs are `(batch, seq, feature)`.
-    #[module(config = batch_first)]
-    pub batch_first: bool,
-    /// Dropout between layers.
-    #[module(config = check_dropout(dropout)?)]
-    pub dropout: f64,
-    /// Whether there is a reverse direction.
-    #[module(config = bidirectional)]
-    pub bidirectional: bool,
+    /// Sizes and options.
+    #[module(config = RnnConfig {
+        mode: nonlinearity.mode(), input_size, hidden_size, num_layers, bias, batch_first, dropout,
+        bidirectional, proj_size: 0,
+    })]
+    pub config: RnnConfig,
     /// The parameters, shown as the module's own.
-    #[module(
-        build = |options| RnnWeights::new(
-            match nonlinearity { RnnNonlinearity::Tanh => RnnMode::RnnTanh, RnnNonlinearity::Relu => RnnMode::RnnRelu },
-            input_size, hidden_size, num_layers, bias, bidirectional, 0, options),
-        flatten
-    )]
+    #[module(build = |options| RnnWeights::new(&config, options), flatten)]
     pub weights: RnnWeights,
-}
-
-impl Rnn {
-    fn repr(&self) -> String {
-        rnn_repr(
-            self.input_size,
-            self.hidden_size,
-            0,
-            self.num_layers,
-            self.bias,
-            self.batch_first,
-            self.dropout,
-            self.bidirectional,
-        )
-    }
 }
 
 /// A multi-layer LSTM (`nn.LSTM`), optionally with projections (`proj_size > 0`, then
@@ -336,52 +298,15 @@ impl Rnn {
     extra_repr = Self::repr
 )]
 pub struct Lstm {
-    /// Features of the input.
-    #[module(config = input_size)]
-    pub input_size: usize,
-    /// Features of the hidden (cell) state.
-    #[module(config = hidden_size)]
-    pub hidden_size: usize,
-    /// Stacked layers.
-    #[module(config = num_layers)]
-    pub num_layers: usize,
-    /// Whether there are bias parameters.
-    #[module(config = bias)]
-    pub bias: bool,
-    /// Whether inputs are `(batch, seq, feature)`.
-    #[module(config = batch_first)]
-    pub batch_first: bool,
-    /// Dropout between layers.
-    #[module(config = check_dropout(dropout)?)]
-    pub dropout: f64,
-    /// Whether there is a reverse direction.
-    #[module(config = bidirectional)]
-    pub bidirectional: bool,
-    /// Size of the projected hidden state; 0 = no projection.
-    #[module(config = proj_size)]
-    pub proj_size: usize,
+    /// Sizes and options.
+    #[module(config = RnnConfig {
+        mode: RnnMode::Lstm, input_size, hidden_size, num_layers, bias, batch_first, dropout,
+        bidirectional, proj_size,
+    })]
+    pub config: RnnConfig,
     /// The parameters, shown as the module's own.
-    #[module(
-        build = |options| RnnWeights::new(
-            RnnMode::Lstm, input_size, hidden_size, num_layers, bias, bidirectional, proj_size, options),
-        flatten
-    )]
+    #[module(build = |options| RnnWeights::new(&config, options), flatten)]
     pub weights: RnnWeights,
-}
-
-impl Lstm {
-    fn repr(&self) -> String {
-        rnn_repr(
-            self.input_size,
-            self.hidden_size,
-            self.proj_size,
-            self.num_layers,
-            self.bias,
-            self.batch_first,
-            self.dropout,
-            self.bidirectional,
-        )
-    }
 }
 
 /// A multi-layer GRU (`nn.GRU`): gate blocks of `3H` rows (reset, update, new), every
@@ -409,187 +334,13 @@ impl Lstm {
     extra_repr = Self::repr
 )]
 pub struct Gru {
-    /// Features of the input.
-    #[module(config = input_size)]
-    pub input_size: usize,
-    /// Features of the hidden state.
-    #[module(config = hidden_size)]
-    pub hidden_size: usize,
-    /// Stacked layers.
-    #[module(config = num_layers)]
-    pub num_layers: usize,
-    /// Whether there are bias parameters.
-    #[module(config = bias)]
-    pub bias: bool,
-    /// Whether inputs are `(batch, seq, feature)`.
-    #[module(config = batch_first)]
-    pub batch_first: bool,
-    /// Dropout between layers.
-    #[module(config = check_dropout(dropout)?)]
-    pub dropout: f64,
-    /// Whether there is a reverse direction.
-    #[module(config = bidirectional)]
-    pub bidirectional: bool,
+    /// Sizes and options.
+    #[module(config = RnnConfig {
+        mode: RnnMode::Gru, input_size, hidden_size, num_layers, bias, batch_first, dropout,
+        bidirectional, proj_size: 0,
+    })]
+    pub config: RnnConfig,
     /// The parameters, shown as the module's own.
-    #[module(
-        build = |options| RnnWeights::new(
-            RnnMode::Gru, input_size, hidden_size, num_layers, bias, bidirectional, 0, options),
-        flatten
-    )]
+    #[module(build = |options| RnnWeights::new(&config, options), flatten)]
     pub weights: RnnWeights,
-}
-
-impl Gru {
-    fn repr(&self) -> String {
-        rnn_repr(
-            self.input_size,
-            self.hidden_size,
-            0,
-            self.num_layers,
-            self.bias,
-            self.batch_first,
-            self.dropout,
-            self.bidirectional,
-        )
-    }
-}
-
-/// `RNNCellBase.extra_repr`.
-fn cell_repr(input_size: usize, hidden_size: usize, bias: bool, relu: bool) -> String {
-    let mut s = format!("{input_size}, {hidden_size}");
-    if !bias {
-        s += ", bias=False";
-    }
-    if relu {
-        s += ", nonlinearity=relu";
-    }
-    s
-}
-
-/// One step of an Elman RNN (`nn.RNNCell`): `weight_ih [H, input]`, `weight_hh [H, H]`,
-/// `bias_ih [H]`, `bias_hh [H]`, all U(±1/√H).
-///
-/// ```
-/// use modules::prelude::*;
-/// let c = skip_init!(RnnCell, 3, 4, nonlinearity = RnnNonlinearity::Relu, device = Meta)?;
-/// assert_eq!(c.to_string(), "RNNCell(3, 4, nonlinearity=relu)");
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(
-    name = "RNNCell",
-    new(input_size: usize, hidden_size: usize, bias: bool = true, nonlinearity: RnnNonlinearity = RnnNonlinearity::Tanh),
-    extra_repr = Self::repr
-)]
-pub struct RnnCell {
-    /// Features of the input.
-    #[module(config = input_size)]
-    pub input_size: usize,
-    /// Features of the hidden state.
-    #[module(config = hidden_size)]
-    pub hidden_size: usize,
-    /// `tanh` or `relu`.
-    #[module(config = nonlinearity)]
-    pub nonlinearity: RnnNonlinearity,
-    /// `[H, input_size]`.
-    #[module(param = [hidden_size, input_size], init = rnn_init(hidden_size))]
-    pub weight_ih: Parameter,
-    /// `[H, H]`.
-    #[module(param = [hidden_size, hidden_size], init = rnn_init(hidden_size))]
-    pub weight_hh: Parameter,
-    /// `[H]`, with `bias`.
-    #[module(param = [hidden_size], init = rnn_init(hidden_size), when = bias)]
-    pub bias_ih: Option<Parameter>,
-    /// `[H]`, with `bias`.
-    #[module(param = [hidden_size], init = rnn_init(hidden_size), when = bias)]
-    pub bias_hh: Option<Parameter>,
-}
-
-impl RnnCell {
-    fn repr(&self) -> String {
-        cell_repr(
-            self.input_size,
-            self.hidden_size,
-            self.bias_ih.is_some(),
-            self.nonlinearity == RnnNonlinearity::Relu,
-        )
-    }
-}
-
-/// One LSTM step (`nn.LSTMCell`): `weight_ih [4H, input]`, `weight_hh [4H, H]`,
-/// `bias_ih [4H]`, `bias_hh [4H]`, all U(±1/√H).
-///
-/// ```
-/// use modules::prelude::*;
-/// let c = skip_init!(LstmCell, 3, 4, device = Meta)?;
-/// assert_eq!(c.to_string(), "LSTMCell(3, 4)");
-/// assert_eq!(c.weight_hh.shape(), vec![16, 4]);
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(name = "LSTMCell", new(input_size: usize, hidden_size: usize, bias: bool = true), extra_repr = Self::repr)]
-pub struct LstmCell {
-    /// Features of the input.
-    #[module(config = input_size)]
-    pub input_size: usize,
-    /// Features of the hidden state.
-    #[module(config = hidden_size)]
-    pub hidden_size: usize,
-    /// `[4H, input_size]`.
-    #[module(param = [4 * hidden_size, input_size], init = rnn_init(hidden_size))]
-    pub weight_ih: Parameter,
-    /// `[4H, H]`.
-    #[module(param = [4 * hidden_size, hidden_size], init = rnn_init(hidden_size))]
-    pub weight_hh: Parameter,
-    /// `[4H]`, with `bias`.
-    #[module(param = [4 * hidden_size], init = rnn_init(hidden_size), when = bias)]
-    pub bias_ih: Option<Parameter>,
-    /// `[4H]`, with `bias`.
-    #[module(param = [4 * hidden_size], init = rnn_init(hidden_size), when = bias)]
-    pub bias_hh: Option<Parameter>,
-}
-
-impl LstmCell {
-    fn repr(&self) -> String {
-        cell_repr(self.input_size, self.hidden_size, self.bias_ih.is_some(), false)
-    }
-}
-
-/// One GRU step (`nn.GRUCell`): `weight_ih [3H, input]`, `weight_hh [3H, H]`, `bias_ih [3H]`,
-/// `bias_hh [3H]`, all U(±1/√H).
-///
-/// ```
-/// use modules::prelude::*;
-/// let c = skip_init!(GruCell, 3, 4, bias = false, device = Meta)?;
-/// assert_eq!(c.to_string(), "GRUCell(3, 4, bias=False)");
-/// assert_eq!(c.weight_ih.shape(), vec![12, 3]);
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(name = "GRUCell", new(input_size: usize, hidden_size: usize, bias: bool = true), extra_repr = Self::repr)]
-pub struct GruCell {
-    /// Features of the input.
-    #[module(config = input_size)]
-    pub input_size: usize,
-    /// Features of the hidden state.
-    #[module(config = hidden_size)]
-    pub hidden_size: usize,
-    /// `[3H, input_size]`.
-    #[module(param = [3 * hidden_size, input_size], init = rnn_init(hidden_size))]
-    pub weight_ih: Parameter,
-    /// `[3H, H]`.
-    #[module(param = [3 * hidden_size, hidden_size], init = rnn_init(hidden_size))]
-    pub weight_hh: Parameter,
-    /// `[3H]`, with `bias`.
-    #[module(param = [3 * hidden_size], init = rnn_init(hidden_size), when = bias)]
-    pub bias_ih: Option<Parameter>,
-    /// `[3H]`, with `bias`.
-    #[module(param = [3 * hidden_size], init = rnn_init(hidden_size), when = bias)]
-    pub bias_hh: Option<Parameter>,
-}
-
-impl GruCell {
-    fn repr(&self) -> String {
-        cell_repr(self.input_size, self.hidden_size, self.bias_ih.is_some(), false)
-    }
 }

@@ -58,8 +58,7 @@ pub enum Activation {
         batch_first: bool = false,
         norm_first: bool = false,
         bias: bool = true
-    ),
-    extra_repr = Self::repr
+    )
 )]
 pub struct TransformerEncoderLayer {
     /// Self-attention.
@@ -75,7 +74,7 @@ pub struct TransformerEncoderLayer {
     #[module(new(dim_feedforward, d_model, bias = bias))]
     pub linear2: Linear,
     /// Whether normalization comes before attention and feed-forward.
-    #[module(config = norm_first)]
+    #[module(config = norm_first, skip_repr)]
     pub norm_first: bool,
     /// Normalization around attention.
     #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
@@ -90,14 +89,8 @@ pub struct TransformerEncoderLayer {
     #[module(new(dropout))]
     pub dropout2: Dropout,
     /// The feed-forward activation.
-    #[module(config = activation)]
+    #[module(config = activation, skip_repr)]
     pub activation: Activation,
-}
-
-impl TransformerEncoderLayer {
-    fn repr(&self) -> String {
-        String::new()
-    }
 }
 
 /// One decoder layer (`nn.TransformerDecoderLayer`): children `self_attn`, `multihead_attn`,
@@ -124,8 +117,7 @@ impl TransformerEncoderLayer {
         batch_first: bool = false,
         norm_first: bool = false,
         bias: bool = true
-    ),
-    extra_repr = Self::repr
+    )
 )]
 pub struct TransformerDecoderLayer {
     /// Self-attention.
@@ -144,7 +136,7 @@ pub struct TransformerDecoderLayer {
     #[module(new(dim_feedforward, d_model, bias = bias))]
     pub linear2: Linear,
     /// Whether normalization comes first.
-    #[module(config = norm_first)]
+    #[module(config = norm_first, skip_repr)]
     pub norm_first: bool,
     /// Normalization around self-attention.
     #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
@@ -165,14 +157,8 @@ pub struct TransformerDecoderLayer {
     #[module(new(dropout))]
     pub dropout3: Dropout,
     /// The feed-forward activation.
-    #[module(config = activation)]
+    #[module(config = activation, skip_repr)]
     pub activation: Activation,
-}
-
-impl TransformerDecoderLayer {
-    fn repr(&self) -> String {
-        String::new()
-    }
 }
 
 /// `n` layers that start bit-identical, as PyTorch's `copy.deepcopy` of one initialized layer
@@ -219,108 +205,100 @@ fn reset_identical<M: Module>(
     }
 }
 
-/// A stack of encoder layers (`nn.TransformerEncoder`): `layers` (a `ModuleList`) and an
-/// optional final `norm`.
-///
-/// **All layers start bit-identical**, as in PyTorch (which deep-copies one initialized
-/// layer): the first layer is built and initialized, the others are allocated and given its
-/// values ([`copy_values`](modules::copy_values)), which also costs no random draws.
-///
-/// Unlike PyTorch, it takes a device (so `skip_init!` works), and `reset_parameters()` (also
-/// from any parent module) re-initializes as construction does: the first layer's inits run
-/// again and it is copied into the others, so `skip_init!` + `reset_parameters()` equals `new`
-/// for one seed and the layers stay identical. (PyTorch has no reset here; calling
-/// `reset_parameters` on each of its submodules makes the layers differ.)
-///
-/// ```
-/// use modules::prelude::*;
-/// let layer = TransformerEncoderLayer::args().d_model(8).nhead(2).dim_feedforward(16).finish();
-/// let enc = modules::new!(TransformerEncoder, layer, 3)?;
-/// let w0 = enc.layers[0].linear1.weight.tensor().to_vec::<f32>()?;
-/// assert_eq!(w0, enc.layers[2].linear1.weight.tensor().to_vec::<f32>()?);
-/// assert!(enc.to_string().contains("(0-2): 3 x TransformerEncoderLayer("));
-/// let layer = TransformerEncoderLayer::args().d_model(8).nhead(2).finish();
-/// let plain = skip_init!(TransformerEncoder, layer, 2, enable_nested_tensor = false, device = Meta)?;
-/// assert!(!plain.enable_nested_tensor && plain.mask_check);
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(
-    new(
-        encoder_layer: TransformerEncoderLayerArgs,
-        num_layers: usize,
-        norm: Option<LayerNormArgs> = None,
-        enable_nested_tensor: bool = true,
-        mask_check: bool = true
-    ),
-    extra_repr = Self::repr,
-    reset = Self::reset_in_order
-)]
-pub struct TransformerEncoder {
-    /// Number of layers.
-    #[module(config = num_layers)]
-    pub num_layers: usize,
+/// `nn.TransformerEncoder` and `nn.TransformerDecoder`, written once: `layers` built by
+/// [`identical_layers`], an optional final `norm`, and whatever forward-pass options the stack
+/// has. PyTorch shows no extra_repr for either.
+macro_rules! transformer_stack {
+    (
+        $(#[$doc:meta])*
+        $name:ident, $layer:ident, $layer_arg:ident: $layer_args:ty,
+        new($($option:ident: $option_ty:ty = $option_default:expr),*),
+        $($(#[$field_doc:meta])* $field:ident: $field_ty:ty = $field_value:ident),*
+    ) => {
+        $(#[$doc])*
+        #[derive(Module)]
+        #[module(
+            new(
+                $layer_arg: $layer_args,
+                num_layers: usize,
+                norm: Option<LayerNormArgs> = None
+                $(, $option: $option_ty = $option_default)*
+            ),
+            reset = Self::reset_in_order
+        )]
+        pub struct $name {
+            /// Number of layers.
+            #[module(config = num_layers, skip_repr)]
+            pub num_layers: usize,
+            $(
+                $(#[$field_doc])*
+                #[module(config = $field_value, skip_repr)]
+                pub $field: $field_ty,
+            )*
+            /// The layers, bit-identical after construction.
+            #[module(build = |options| identical_layers::<$layer>($layer_arg.clone(), num_layers, options))]
+            pub layers: Vec<$layer>,
+            /// The final normalization, if any.
+            #[module(build = |options| norm.clone().map(|a| <LayerNorm as SupportsDevice>::construct(a, options)).transpose())]
+            pub norm: Option<LayerNorm>,
+        }
+
+        impl $name {
+            fn reset_in_order(&self, pass: &mut ResetPass) -> Result<(), Error> {
+                reset_identical(&self.layers, self.norm.as_ref(), pass)
+            }
+        }
+    };
+}
+
+transformer_stack! {
+    /// A stack of encoder layers (`nn.TransformerEncoder`): `layers` (a `ModuleList`) and an
+    /// optional final `norm`.
+    ///
+    /// **All layers start bit-identical**, as in PyTorch (which deep-copies one initialized
+    /// layer): the first layer is built and initialized, the others are allocated and given its
+    /// values ([`copy_values`](modules::copy_values)), which also costs no random draws.
+    ///
+    /// Unlike PyTorch, it takes a device (so `skip_init!` works), and `reset_parameters()` (also
+    /// from any parent module) re-initializes as construction does: the first layer's inits run
+    /// again and it is copied into the others, so `skip_init!` + `reset_parameters()` equals `new`
+    /// for one seed and the layers stay identical. (PyTorch has no reset here; calling
+    /// `reset_parameters` on each of its submodules makes the layers differ.)
+    ///
+    /// ```
+    /// use modules::prelude::*;
+    /// let layer = TransformerEncoderLayer::args().d_model(8).nhead(2).dim_feedforward(16).finish();
+    /// let enc = modules::new!(TransformerEncoder, layer, 3)?;
+    /// let w0 = enc.layers[0].linear1.weight.tensor().to_vec::<f32>()?;
+    /// assert_eq!(w0, enc.layers[2].linear1.weight.tensor().to_vec::<f32>()?);
+    /// assert!(enc.to_string().contains("(0-2): 3 x TransformerEncoderLayer("));
+    /// let layer = TransformerEncoderLayer::args().d_model(8).nhead(2).finish();
+    /// let plain = skip_init!(TransformerEncoder, layer, 2, enable_nested_tensor = false, device = Meta)?;
+    /// assert!(!plain.enable_nested_tensor && plain.mask_check);
+    /// # Ok::<(), modules::Error>(())
+    /// ```
+    TransformerEncoder, TransformerEncoderLayer, encoder_layer: TransformerEncoderLayerArgs,
+    new(enable_nested_tensor: bool = true, mask_check: bool = true),
     /// PyTorch's nested-tensor fast path for padded batches (a forward-pass option).
-    #[module(config = enable_nested_tensor)]
-    pub enable_nested_tensor: bool,
+    enable_nested_tensor: bool = enable_nested_tensor,
     /// Whether the forward pass checks the padding mask (a forward-pass option).
-    #[module(config = mask_check)]
-    pub mask_check: bool,
-    /// The layers, bit-identical after construction.
-    #[module(build = |options| identical_layers::<TransformerEncoderLayer>(encoder_layer.clone(), num_layers, options))]
-    pub layers: Vec<TransformerEncoderLayer>,
-    /// The final normalization, if any.
-    #[module(build = |options| norm.clone().map(|a| <LayerNorm as SupportsDevice>::construct(a, options)).transpose())]
-    pub norm: Option<LayerNorm>,
+    mask_check: bool = mask_check
 }
 
-impl TransformerEncoder {
-    fn repr(&self) -> String {
-        String::new()
-    }
-
-    fn reset_in_order(&self, pass: &mut ResetPass) -> Result<(), Error> {
-        reset_identical(&self.layers, self.norm.as_ref(), pass)
-    }
-}
-
-/// A stack of decoder layers (`nn.TransformerDecoder`): `layers` and an optional `norm`.
-/// All layers start bit-identical and stay so through `reset_parameters`, as for
-/// [`TransformerEncoder`].
-///
-/// ```
-/// use modules::prelude::*;
-/// let layer = TransformerDecoderLayer::args().d_model(8).nhead(2).dim_feedforward(16).finish();
-/// let norm = LayerNorm::args().normalized_shape(vec![8]).finish();
-/// let dec = skip_init!(TransformerDecoder, layer, 2, norm = Some(norm), device = Meta)?;
-/// assert_eq!(dec.layers.len(), 2);
-/// assert!(dec.state_dict().keys().any(|k| k == "norm.weight"));
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(
-    new(decoder_layer: TransformerDecoderLayerArgs, num_layers: usize, norm: Option<LayerNormArgs> = None),
-    extra_repr = Self::repr,
-    reset = Self::reset_in_order
-)]
-pub struct TransformerDecoder {
-    /// Number of layers.
-    #[module(config = num_layers)]
-    pub num_layers: usize,
-    /// The layers, bit-identical after construction.
-    #[module(build = |options| identical_layers::<TransformerDecoderLayer>(decoder_layer.clone(), num_layers, options))]
-    pub layers: Vec<TransformerDecoderLayer>,
-    /// The final normalization, if any.
-    #[module(build = |options| norm.clone().map(|a| <LayerNorm as SupportsDevice>::construct(a, options)).transpose())]
-    pub norm: Option<LayerNorm>,
-}
-
-impl TransformerDecoder {
-    fn repr(&self) -> String {
-        String::new()
-    }
-
-    fn reset_in_order(&self, pass: &mut ResetPass) -> Result<(), Error> {
-        reset_identical(&self.layers, self.norm.as_ref(), pass)
-    }
+transformer_stack! {
+    /// A stack of decoder layers (`nn.TransformerDecoder`): `layers` and an optional `norm`.
+    /// All layers start bit-identical and stay so through `reset_parameters`, as for
+    /// [`TransformerEncoder`].
+    ///
+    /// ```
+    /// use modules::prelude::*;
+    /// let layer = TransformerDecoderLayer::args().d_model(8).nhead(2).dim_feedforward(16).finish();
+    /// let norm = LayerNorm::args().normalized_shape(vec![8]).finish();
+    /// let dec = skip_init!(TransformerDecoder, layer, 2, norm = Some(norm), device = Meta)?;
+    /// assert_eq!(dec.layers.len(), 2);
+    /// assert!(dec.state_dict().keys().any(|k| k == "norm.weight"));
+    /// # Ok::<(), modules::Error>(())
+    /// ```
+    TransformerDecoder, TransformerDecoderLayer, decoder_layer: TransformerDecoderLayerArgs,
+    new(),
 }

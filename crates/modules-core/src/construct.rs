@@ -344,6 +344,12 @@ pub mod __private {
         M::construct(build_args(M::args()), options)
     }
 
+    /// The struct's `validate = ...`: its value must be a `Result<()>`, which a wrong type
+    /// reports as one "expected `Result<(), Error>`" at the expression.
+    pub fn validate(result: Result<()>) -> Result<()> {
+        result
+    }
+
     /// A `build = |options| ...` part.
     pub fn build_part<T, F>(build: F, options: &TensorOptions) -> Result<T>
     where

@@ -61,6 +61,9 @@ pub struct StructAttrs {
     pub name: Option<LitStr>,
     pub extra_repr: Option<Expr>,
     pub reset: Option<Expr>,
+    /// `validate = expr`: a `Result<()>` over the constructor's arguments, run before any field
+    /// is computed.
+    pub validate: Option<Expr>,
 }
 
 /// How a field is built by the generated constructor.
@@ -95,8 +98,9 @@ pub enum FieldKind {
         /// Its members are shown as the parent's own (no name prefix, not a child in the repr).
         flatten: bool,
     },
-    /// Plain data computed from the constructor's arguments, shown in the repr.
-    Config(Expr),
+    /// Plain data computed from the constructor's arguments, shown in the default repr unless
+    /// `skip_repr` is given.
+    Config { value: Expr, shown: bool },
     /// Plain data the derive ignores (`Default` in generated constructors).
     Skip,
 }
@@ -129,6 +133,7 @@ pub fn parse_struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Stru
                 "name" => out.name.replace(meta.value()?.parse()?).is_some(),
                 "extra_repr" => out.extra_repr.replace(meta.value()?.parse()?).is_some(),
                 "reset" => out.reset.replace(meta.value()?.parse()?).is_some(),
+                "validate" => out.validate.replace(meta.value()?.parse()?).is_some(),
                 "new" => {
                     let content;
                     syn::parenthesized!(content in meta.input);
@@ -138,7 +143,7 @@ pub fn parse_struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Stru
                 _ => {
                     return Err(meta.error(format!(
                         "unknown module attribute `{key}`; on a struct, expected one of: \
-                         `new(arg: Type, ...)`, `crate = path`, `name = \"...\"`, `extra_repr = path`, `reset = path`"
+                         `new(arg: Type, ...)`, `crate = path`, `name = \"...\"`, `extra_repr = path`, `reset = path`, `validate = expr`"
                     )))
                 }
             };
@@ -240,6 +245,7 @@ pub struct RawField {
     pub flatten: Attr<()>,
     pub repeat: Attr<Expr>,
     pub when: Attr<Expr>,
+    pub skip_repr: Attr<()>,
 }
 
 impl Default for RawField {
@@ -259,12 +265,13 @@ impl Default for RawField {
             flatten: Attr::new("flatten"),
             repeat: Attr::new("repeat"),
             when: Attr::new("when"),
+            skip_repr: Attr::new("skip_repr"),
         }
     }
 }
 
 const FIELD_KEYS: &str = "`param = [dims]`, `buffer = [dims]`, `init = expr`, `new(args...)`, `repeat = n`, \
-`when = cond`, `build = |options| expr`, `flatten`, `config = expr`, `skip`, `rename = \"name\"`, `persistent = false`, `requires_grad = false`, \
+`when = cond`, `build = |options| expr`, `flatten`, `config = expr`, `skip_repr`, `skip`, `rename = \"name\"`, `persistent = false`, `requires_grad = false`, \
 `dtype = DType::...`";
 
 fn parse_raw_field(field: &syn::Field, errors: &mut Errors) -> RawField {
@@ -278,6 +285,7 @@ fn parse_raw_field(field: &syn::Field, errors: &mut Errors) -> RawField {
             match key_name(&meta.path).as_str() {
                 "skip" => raw.skip.set(e, span, ()),
                 "flatten" => raw.flatten.set(e, span, ()),
+                "skip_repr" => raw.skip_repr.set(e, span, ()),
                 "rename" => raw.rename.set(e, span, meta.value()?.parse()?),
                 "config" => raw.config.set(e, span, expr(&meta)?),
                 "param" => raw.param.set(e, span, expr(&meta)?),

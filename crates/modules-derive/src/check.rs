@@ -2,7 +2,7 @@
 //! only records what was written and where; every error here points at the offending key.
 
 use proc_macro2::Span;
-use syn::{Expr, Type};
+use syn::Type;
 
 use crate::attr::{Attr, Build, Errors, FieldKind, RawField};
 
@@ -25,7 +25,7 @@ fn is_tensor(ty: &Type) -> Option<&'static str> {
     }
 }
 
-fn only(errors: &mut Errors, a: &Attr<Expr>, allowed: &str) {
+fn only<T>(errors: &mut Errors, a: &Attr<T>, allowed: &str) {
     if let Some(span) = a.span() {
         errors.at(span, format!("`{}` only applies to {allowed}", a.key()));
     }
@@ -117,6 +117,7 @@ pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
             ("flatten", raw.flatten.span()),
             ("init", raw.init.span()),
             ("repeat", raw.repeat.span()),
+            ("skip_repr", raw.skip_repr.span()),
         ];
         for (key, span) in given.iter().map(|(k, s)| (*k, Some(*s))).chain(others) {
             if let Some(span) = span {
@@ -127,6 +128,9 @@ pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
             }
         }
         return FieldKind::Skip;
+    }
+    if !raw.config.is_set() {
+        only(errors, &raw.skip_repr, "`config = ...` fields");
     }
     if raw.param.span().is_none() && raw.buffer.span().is_none() {
         only(errors, &raw.init, "`param = ...` and `buffer = ...` fields");
@@ -177,7 +181,10 @@ pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
             &raw.when,
             "`param`, `buffer`, `new(...)` and `build` fields",
         );
-        return FieldKind::Config(raw.config.take().expect("set"));
+        return FieldKind::Config {
+            shown: !raw.skip_repr.is_set(),
+            value: raw.config.take().expect("set"),
+        };
     }
     let init = raw.init;
     let build = if let Some((span, shape)) = raw.param.take_spanned() {

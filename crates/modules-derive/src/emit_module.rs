@@ -33,7 +33,7 @@ pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &
             let shown: Vec<TokenStream> = fields
                 .iter()
                 .filter_map(|f| match f.kind {
-                    FieldKind::Config(_) => {
+                    FieldKind::Config { shown: true, .. } => {
                         let (member, name) = (&f.member, &f.name);
                         Some(quote!(format!("{}={:?}", #name, &self.#member)))
                     }

@@ -2,7 +2,7 @@
 //! (positional and keyword setters, checked at compile time), the declarative constructor,
 //! `new`, and `impl SupportsDevice`.
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, Path};
@@ -12,8 +12,8 @@ use crate::attr::{ArgDecl, Build, Field, FieldKind};
 pub fn emit(
     input: &DeriveInput,
     decls: &[ArgDecl],
-    new_span: Span,
     fields: &[Field],
+    validate: Option<&syn::Expr>,
     krate: &Path,
 ) -> TokenStream {
     let ident = &input.ident;
@@ -124,7 +124,7 @@ pub fn emit(
     let req_names: Vec<&Ident> = required.iter().map(|d| &d.name).collect();
     let req_tys: Vec<&syn::Type> = required.iter().map(|d| &d.ty).collect();
 
-    let construct = emit_construct(fields, krate, new_span);
+    let construct = emit_construct(fields, validate, krate);
     // A `build = ...` part runs code the derive cannot see: let skip_init check its result.
     let declarative = !fields.iter().any(
         |f| matches!(&f.kind, FieldKind::Part { build: Some(b), .. } if matches!(**b, Build::Custom(_))),
@@ -242,18 +242,24 @@ pub fn emit(
     }
 }
 
-/// The constructor body: each field in declaration order (the order inits consume the
-/// generator, which `reset_parameters` follows too).
-fn emit_construct(fields: &[Field], krate: &Path, new_span: Span) -> TokenStream {
-    let p = quote!(#krate::__private);
-    let mut lets = Vec::new();
-    let mut inits = Vec::new();
-    for (i, f) in fields.iter().enumerate() {
-        let var = format_ident!("__field{}", i);
-        let member = &f.member;
+/// The constructor body: `validate` on the arguments, then each field in declaration order
+/// (the order inits consume the generator, which `reset_parameters` follows too). Nothing is
+/// allocated before validation passes.
+///
+/// A `config` field's value is a local named after the field, so later fields read it in
+/// place of the argument of that name (a resolved `padding_idx`, a defaulted `kdim`). Parts
+/// stay anonymous: PyTorch names children after arguments (`dropout`, a `Dropout` built from
+/// the `dropout` probability), and later fields still mean the argument.
+fn emit_construct(fields: &[Field], validate: Option<&syn::Expr>, krate: &Path) -> TokenStream {
+    let local = |i: usize, f: &Field| match (&f.member, &f.kind) {
+        (syn::Member::Named(id), FieldKind::Config { .. }) => id.clone(),
+        _ => format_ident!("__field{}", i),
+    };
+    let lets = fields.iter().enumerate().map(|(i, f)| {
+        let var = local(i, f);
         let value = match &f.kind {
             FieldKind::Skip => quote!(::std::default::Default::default()),
-            FieldKind::Config(e) => quote!(#e),
+            FieldKind::Config { value, .. } => quote!(#value),
             // Rejected by `check::constructors` before anything is emitted.
             FieldKind::Part { build: None, .. } => quote!(::std::unreachable!()),
             FieldKind::Part {
@@ -261,8 +267,7 @@ fn emit_construct(fields: &[Field], krate: &Path, new_span: Span) -> TokenStream
                 when,
                 ..
             } => {
-                let ty = &f.ty;
-                let built = emit_build(build, ty, when.is_some(), krate);
+                let built = emit_build(build, &f.ty, when.is_some(), krate);
                 match when {
                     Some(cond) => {
                         quote!(if #cond { ::std::option::Option::Some(#built) } else { ::std::option::Option::None })
@@ -271,11 +276,16 @@ fn emit_construct(fields: &[Field], krate: &Path, new_span: Span) -> TokenStream
                 }
             }
         };
-        lets.push(quote!(let #var = #value;));
-        inits.push(quote!(#member: #var));
-    }
-    let _ = (new_span, &p);
+        quote!(let #var = #value;)
+    });
+    let p = quote!(#krate::__private);
+    let check = validate.map(|v| quote_spanned!(v.span()=> #p::validate(#v)?;));
+    let inits = fields.iter().enumerate().map(|(i, f)| {
+        let (member, var) = (&f.member, local(i, f));
+        quote!(#member: #var)
+    });
     quote! {
+        #check
         #(#lets)*
         ::std::result::Result::Ok(Self { #(#inits),* })
     }

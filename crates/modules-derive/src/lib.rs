@@ -61,6 +61,11 @@ fn expand(input: &DeriveInput) -> Result<proc_macro2::TokenStream, Failure> {
     let fields = attr::parse_fields(fields, &mut errors);
     if attrs.new.is_some() {
         check::constructors(&fields, &mut errors);
+    } else if let Some(v) = &attrs.validate {
+        errors.at(
+            syn::spanned::Spanned::span(v),
+            "`validate` runs in the generated constructor: declare one with `new(arg: Type, ...)`",
+        );
     }
     errors.finish().map_err(|e| (e, attrs.krate.clone()))?;
     let krate: syn::Path = attrs
@@ -68,8 +73,14 @@ fn expand(input: &DeriveInput) -> Result<proc_macro2::TokenStream, Failure> {
         .clone()
         .unwrap_or_else(|| syn::parse_quote!(::modules));
     let mut out = emit_module::emit(input, &attrs, &fields, &krate);
-    if let Some((span, decls)) = &attrs.new {
-        out.extend(emit_new::emit(input, decls, *span, &fields, &krate));
+    if let Some((_, decls)) = &attrs.new {
+        out.extend(emit_new::emit(
+            input,
+            decls,
+            &fields,
+            attrs.validate.as_ref(),
+            &krate,
+        ));
     }
     Ok(out)
 }

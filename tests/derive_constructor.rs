@@ -1,0 +1,63 @@
+//! What the generated constructor does with `validate`, `config` locals and `skip_repr`.
+
+use modules::prelude::*;
+
+fn check_groups(channels: usize, groups: usize) -> modules::Result<()> {
+    if groups == 0 || !channels.is_multiple_of(groups) {
+        return Err(Error::InvalidArgument {
+            function: "Grouped::new",
+            message: format!("channels ({channels}) must be divisible by groups ({groups})"),
+        });
+    }
+    Ok(())
+}
+
+#[derive(Module)]
+#[module(new(channels: usize, groups: usize = 1, width: Option<usize> = None), validate = check_groups(channels, groups))]
+struct Grouped {
+    /// A resolved argument: later fields see this value, not the `Option`.
+    #[module(config = width.unwrap_or(channels))]
+    width: usize,
+    #[module(config = channels / groups, skip_repr)]
+    per_group: usize,
+    #[module(param = [per_group, width], init = init::ones())]
+    weight: Parameter,
+    /// A child named after an argument: the later `dropout1` still gets the `f64`.
+    #[module(new(0.25))]
+    dropout: Dropout,
+    #[module(new(channels as f64 / 100.0))]
+    dropout1: Dropout,
+}
+
+#[test]
+fn validate_runs_before_any_field_and_its_error_is_returned() {
+    let e = skip_init!(Grouped, 6, 4, device = Meta)
+        .err()
+        .expect("6 channels in 4 groups is rejected");
+    assert_eq!(
+        e.to_string(),
+        "Grouped::new: channels (6) must be divisible by groups (4)"
+    );
+    // groups = 0 would divide by zero in `per_group`: validation comes first.
+    assert!(Grouped::new(6, Cpu).is_ok());
+    assert!(new!(Grouped, 6, groups = 0).is_err());
+}
+
+#[test]
+fn later_fields_read_a_config_field_by_its_name() -> modules::Result<()> {
+    let m = new!(Grouped, 6, groups = 3)?;
+    assert_eq!((m.width, m.per_group), (6, 2));
+    assert_eq!(m.weight.shape(), vec![2, 6]);
+    let m = new!(Grouped, 6, width = Some(4))?;
+    assert_eq!(m.weight.shape(), vec![6, 4]);
+    assert_eq!(m.dropout1.p, 0.06);
+    Ok(())
+}
+
+#[test]
+fn skip_repr_keeps_a_config_field_out_of_the_default_repr() {
+    let m = skip_init!(Grouped, 6, groups = 3, device = Meta).unwrap();
+    let repr = m.to_string();
+    assert!(repr.starts_with("Grouped(\n  width=6\n  (dropout)"), "{repr}");
+    assert!(!repr.contains("per_group"), "{repr}");
+}
