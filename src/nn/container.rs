@@ -49,12 +49,12 @@ macro_rules! layer {
         $crate::layer!(@args ($acc).$k($v); $($($rest)*)?)
     };
     (@args $acc:expr; $v:expr $(, $($rest:tt)*)?) => {
-        $crate::layer!(@args $crate::__private::Positional::push($acc, $v); $($($rest)*)?)
+        $crate::layer!(@args $crate::__private_0_1::Positional::push($acc, $v); $($($rest)*)?)
     };
     (@build $ty:ty; $($args:tt)*) => {
         ::std::boxed::Box::new(
             move |__options: &$crate::TensorOptions| -> $crate::Result<::std::boxed::Box<dyn $crate::Module>> {
-                let __m: $ty = $crate::__private::new_with::<$ty, _>(
+                let __m: $ty = $crate::__private_0_1::new_with::<$ty, _>(
                     |__b| $crate::layer!(@args __b; $($args)*),
                     *__options,
                 )?;

@@ -107,19 +107,19 @@ fn check_all_meta<M: Module>(m: &M) -> Result<()> {
 /// let b: SingleArg<usize> = Default::default();
 /// let _ = b;
 /// ```
-pub struct SingleArg<A, S = __private::Unset>(S, std::marker::PhantomData<A>);
+pub struct SingleArg<A, S = __private_0_1::Unset>(S, std::marker::PhantomData<A>);
 
 impl<A> Default for SingleArg<A> {
     fn default() -> Self {
-        SingleArg(__private::Unset, std::marker::PhantomData)
+        SingleArg(__private_0_1::Unset, std::marker::PhantomData)
     }
 }
 
-impl<A> __private::Positional for SingleArg<A, __private::Unset> {
+impl<A> __private_0_1::Positional for SingleArg<A, __private_0_1::Unset> {
     type Value = A;
-    type Next = SingleArg<A, __private::Set<A>>;
-    fn push(self, value: A) -> SingleArg<A, __private::Set<A>> {
-        SingleArg(__private::Set(value), std::marker::PhantomData)
+    type Next = SingleArg<A, __private_0_1::Set<A>>;
+    fn push(self, value: A) -> SingleArg<A, __private_0_1::Set<A>> {
+        SingleArg(__private_0_1::Set(value), std::marker::PhantomData)
     }
 }
 
@@ -127,7 +127,7 @@ impl<A, S> SingleArg<A, S> {
     /// The arguments.
     pub fn finish(self) -> A
     where
-        S: __private::IsSet<A, __private::args>,
+        S: __private_0_1::IsSet<A, __private_0_1::args>,
     {
         self.0.value()
     }
@@ -219,9 +219,11 @@ impl<T> IntoArg<T> for T {
     }
 }
 
-/// Support for generated code. Not public API: names and signatures may change.
+/// Support for generated code. Not public API: names and signatures change with every
+/// version, and the version is in the module's name (serde's `__private228`) so that nobody
+/// depends on it by accident.
 #[doc(hidden)]
-pub mod __private {
+pub mod __private_0_1 {
     use super::*;
 
     pub use crate::construct::SupportsDevice;

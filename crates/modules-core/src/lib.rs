@@ -6,8 +6,6 @@
 #![warn(missing_docs)]
 
 pub mod checkpoint;
-#[cfg(feature = "cuda")]
-mod cuda;
 mod device;
 mod dtype;
 mod error;
@@ -28,7 +26,7 @@ pub use param::{Buffer, Initializer, Parameter, SharedTensor};
 mod construct;
 
 #[doc(hidden)]
-pub use construct::__private;
+pub use construct::__private_0_1;
 pub use construct::{skip_init, IntoArg, SingleArg, SupportsDevice};
 /// The CUDA backend (device buffers, and the cudarc it is built on).
 #[cfg(feature = "cuda")]

@@ -96,7 +96,7 @@ impl CallArgs {
         });
     }
 
-    /// A closure `|builder| builder.push(a).push(b).kw(c).finish()` for `__private::*_with`.
+    /// A closure `|builder| builder.push(a).push(b).kw(c).finish()` for `__private_0_1::*_with`.
     /// `finish_span` is where a missing required argument is reported.
     pub fn builder_closure(&self, krate: &Path, finish_span: Span) -> TokenStream {
         // Each step is spanned at its argument, so "given twice", "too many", "no method" and
@@ -118,7 +118,7 @@ impl CallArgs {
             let (cur, next) = (var(i), var(i + 1));
             match a {
                 Arg::Positional(e) => {
-                    quote_spanned!(e.span()=> let #next = #krate::__private::Positional::push(#cur, #e);)
+                    quote_spanned!(e.span()=> let #next = #krate::__private_0_1::Positional::push(#cur, #e);)
                 }
                 Arg::Keyword(k, e) => quote_spanned!(k.span()=> let #next = #cur.#k(#e);),
             }

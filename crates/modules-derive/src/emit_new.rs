@@ -22,7 +22,7 @@ pub fn emit(
     let args_ty = format_ident!("{}Args", ident);
     let builder_ty = format_ident!("{}ArgsBuilder", ident);
     let names_mod = format_ident!("__{}_args", ident);
-    let p = quote!(#krate::__private);
+    let p = quote!(#krate::__private_0_1);
 
     let names: Vec<&Ident> = decls.iter().map(|d| &d.name).collect();
     let tys: Vec<&syn::Type> = decls.iter().map(|d| &d.ty).collect();
@@ -278,7 +278,7 @@ fn emit_construct(fields: &[Field], validate: Option<&syn::Expr>, krate: &Path) 
         };
         quote!(let #var = #value;)
     });
-    let p = quote!(#krate::__private);
+    let p = quote!(#krate::__private_0_1);
     let check = validate.map(|v| quote_spanned!(v.span()=> #p::validate(#v)?;));
     let inits = fields.iter().enumerate().map(|(i, f)| {
         let (member, var) = (&f.member, local(i, f));
@@ -292,7 +292,7 @@ fn emit_construct(fields: &[Field], validate: Option<&syn::Expr>, krate: &Path) 
 }
 
 fn emit_build(build: &Build, field_ty: &syn::Type, optional: bool, krate: &Path) -> TokenStream {
-    let p = quote!(#krate::__private);
+    let p = quote!(#krate::__private_0_1);
     match build {
         Build::Param {
             shape,

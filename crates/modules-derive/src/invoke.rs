@@ -61,7 +61,7 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
         Kind::SkipInit => quote!(skip_init_with),
         Kind::New => quote!(new_with),
     };
-    let call = quote!(#krate::__private::#f::<#ty, _>(#closure, #options));
+    let call = quote!(#krate::__private_0_1::#f::<#ty, _>(#closure, #options));
     match generator {
         // The generator stands in for the default one on this thread while the module is built.
         Some((k, g)) => quote_spanned!(k.span()=> #krate::rng::with_generator(#g, || #call)),

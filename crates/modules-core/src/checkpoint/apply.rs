@@ -13,7 +13,7 @@ use super::cast::convert;
 use super::file::{OpenFile, SourceTensor};
 use super::options::LoadOptions;
 use super::plan::{Copy, Plan};
-use crate::tensor::host_memory::{FileMapping, HostBuffer};
+use crate::tensor::storage::host::{FileMapping, HostBuffer};
 use crate::tensor::Storage;
 use crate::{DType, Device, Result, Tensor};
 

@@ -1,7 +1,7 @@
 //! The one entry point of every random init: checks, reserves the stream, runs the fill on the
 //! tensor's device.
 
-use crate::rng::{blocks_needed, fill_slice, reserve_in, Generator, RandomFill, StreamPosition};
+use crate::rng::{blocks_needed, reserve_in, Generator, RandomFill, StreamPosition};
 use crate::{DType, Device, Error, Result, Tensor};
 
 /// Fills `t` in place with `fill`, drawing from `generator` (the default generator when `None`).
@@ -21,20 +21,8 @@ pub(crate) fn fill_random(t: &mut Tensor, fill: RandomFill, generator: Option<&m
     }
     let blocks = blocks_needed(&fill, dtype, t.numel());
     let (seed, block) = reserve_in(generator, blocks);
-    let pos = StreamPosition { seed, block };
-    // CUDA tensors: the same stream, computed by a kernel on the device (no host memory).
-    #[cfg(feature = "cuda")]
-    if let crate::tensor::Storage::Cuda(c) = t.storage_mut() {
-        return c.fill_random(dtype, &fill, pos);
-    }
-    match dtype {
-        DType::F32 => fill_slice(t.as_mut_slice::<f32>()?, &fill, pos),
-        DType::F64 => fill_slice(t.as_mut_slice::<f64>()?, &fill, pos),
-        DType::F16 => fill_slice(t.as_mut_slice::<half::f16>()?, &fill, pos),
-        DType::BF16 => fill_slice(t.as_mut_slice::<half::bf16>()?, &fill, pos),
-        _ => unreachable!("non-float dtypes were rejected above"),
-    }
-    Ok(())
+    t.storage_mut()
+        .fill_random(dtype, &fill, StreamPosition { seed, block })
 }
 
 /// Runs an init computed on the host: in place on the CPU, nothing on meta, and on a GPU

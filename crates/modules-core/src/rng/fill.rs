@@ -30,7 +30,7 @@ mod private {
 
 /// A float type with a random fill: `f32`, `f64`, [`half::f16`], [`half::bf16`] (the half types are
 /// computed in f32 and rounded to nearest even).
-pub trait RandomElement: private::Sealed {}
+pub(crate) trait RandomElement: private::Sealed {}
 
 impl RandomElement for f32 {}
 impl RandomElement for f64 {}
@@ -40,18 +40,7 @@ impl RandomElement for bf16 {}
 /// Fills `out` with the stream of `fill` starting at `pos`, in parallel; the values are the same
 /// for any number of threads. The caller reserves the blocks (see
 /// [`Generator::reserve`](super::Generator::reserve) and [`blocks_needed`](super::blocks_needed)).
-///
-/// ```
-/// use modules_core::rng::{fill_slice, RandomFill, StreamPosition};
-/// let mut v = vec![0f32; 1000];
-/// let fill = RandomFill::Uniform { low: -1.0, high: 1.0 };
-/// fill_slice(&mut v, &fill, StreamPosition { seed: 7, block: 0 });
-/// assert!(v.iter().all(|x| (-1.0..=1.0).contains(x)));
-/// let mut w = vec![0f32; 1000];
-/// fill_slice(&mut w, &fill, StreamPosition { seed: 7, block: 0 });
-/// assert_eq!(v, w);
-/// ```
-pub fn fill_slice<T: RandomElement>(out: &mut [T], fill: &RandomFill, pos: StreamPosition) {
+pub(crate) fn fill_slice<T: RandomElement>(out: &mut [T], fill: &RandomFill, pos: StreamPosition) {
     let key = key_of(pos.seed);
     let blocks_per_chunk = (CHUNK / T::PER_BLOCK) as u64;
     if out.len() <= CHUNK {

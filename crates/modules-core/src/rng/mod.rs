@@ -6,14 +6,12 @@
 //! [`RandomFill`] and [`StreamPosition`] produces the same uniform values.
 //!
 //! ```
-//! use modules_core::rng::{blocks_needed, fill_slice, Generator, RandomFill, StreamPosition};
-//! use modules_core::DType;
+//! use modules_core::{init, rng::Generator, Device, Tensor};
 //! let mut g = Generator::new(0);
-//! let fill = RandomFill::Normal { mean: 0.0, std: 1.0 };
-//! let mut v = vec![0f32; 6];
-//! let block = g.reserve(blocks_needed(&fill, DType::F32, v.len()));
-//! fill_slice(&mut v, &fill, StreamPosition { seed: g.seed(), block });
-//! assert_eq!(g.offset(), 2);
+//! let mut t = Tensor::empty([6], Device::Cpu)?;
+//! init::normal_(&mut t, 0.0, 1.0, Some(&mut g))?;
+//! assert_eq!(g.offset(), 2); // six f32 values: two blocks of four
+//! # Ok::<(), modules_core::Error>(())
 //! ```
 
 mod fill;
@@ -25,10 +23,10 @@ mod stream;
 #[cfg(test)]
 mod tests;
 
-pub use fill::{fill_slice, RandomElement};
+pub(crate) use fill::{fill_slice, RandomElement};
 pub(crate) use generator::reserve_in;
 pub use generator::{
     default_generator, manual_seed, scoped_generator, with_generator, Generator, GeneratorScope, DEFAULT_SEED,
 };
 pub use modules_philox::{philox4x32_10, RandomFill, StreamPosition};
-pub use stream::{blocks_needed, elements_per_block};
+pub(crate) use stream::blocks_needed;

@@ -6,13 +6,7 @@ use super::RandomFill;
 
 /// Elements of `dtype` drawn from one block: four for f32/f16/bf16 (one `u32` word each), two
 /// for f64 (two words each). Non-float dtypes have no random fill: 0.
-///
-/// ```
-/// use modules_core::{rng::elements_per_block, DType};
-/// assert_eq!(elements_per_block(DType::BF16), 4);
-/// assert_eq!(elements_per_block(DType::F64), 2);
-/// ```
-pub fn elements_per_block(dtype: DType) -> usize {
+pub(crate) fn elements_per_block(dtype: DType) -> usize {
     match dtype {
         DType::F32 | DType::F16 | DType::BF16 => 4,
         DType::F64 => 2,
@@ -22,14 +16,7 @@ pub fn elements_per_block(dtype: DType) -> usize {
 
 /// The blocks a fill of `n` elements of `dtype` reserves: `ceil(n / 4)` for f32, f16 and bf16,
 /// `ceil(n / 2)` for f64, whatever the distribution; 0 for non-float dtypes (nothing is drawn).
-///
-/// ```
-/// use modules_core::{rng::{blocks_needed, RandomFill}, DType};
-/// let f = RandomFill::Normal { mean: 0.0, std: 1.0 };
-/// assert_eq!(blocks_needed(&f, DType::F32, 10), 3);
-/// assert_eq!(blocks_needed(&f, DType::F64, 10), 5);
-/// ```
-pub fn blocks_needed(fill: &RandomFill, dtype: DType, n: usize) -> u64 {
+pub(crate) fn blocks_needed(fill: &RandomFill, dtype: DType, n: usize) -> u64 {
     // Every stream of the contract uses the same blocks per element; the fill is a parameter so
     // that a future stream with another layout changes nothing for callers.
     let _ = fill;

@@ -5,7 +5,7 @@ use std::time::Duration;
 use modules_cuda::{nccl_available, nccl_unique_id, CudaBuffer, NcclComm};
 
 use super::{broadcast_bytes, Rank};
-use crate::cuda::map_err;
+use crate::tensor::storage::cuda::map_err;
 use crate::{Device, Error, Result, SharedTensor, Tensor};
 
 /// One rank's NCCL communicator, on GPU `LOCAL_RANK`.

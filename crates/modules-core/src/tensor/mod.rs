@@ -3,20 +3,19 @@
 #[cfg(feature = "cuda")]
 mod cuda_memory;
 mod element;
-pub mod host_memory;
 mod options;
 mod print;
 mod shape;
-mod storage;
+pub(crate) mod storage;
 
 pub use element::Element;
 pub use options::TensorOptions;
-pub use print::format_parameter;
+pub(crate) use print::format_parameter;
 pub use shape::{IntoShape, Shape};
 pub(crate) use storage::Storage;
 
 use crate::{DType, Device, Error, Result};
-use host_memory::HostBuffer;
+use storage::host::HostBuffer;
 
 /// What PyTorch says when asked to read a meta tensor.
 pub(crate) const META_HINT: &str = "Please use torch.nn.Module.to_empty() instead of torch.nn.Module.to() \
@@ -232,22 +231,16 @@ impl Tensor {
     /// The elements of a CPU tensor; `T` must match the dtype.
     pub fn as_slice<T: Element>(&self) -> Result<&[T]> {
         self.check_dtype::<T>()?;
-        let bytes = self.storage.host()?.as_bytes();
-        debug_assert_eq!(bytes.as_ptr() as usize % std::mem::align_of::<T>(), 0);
-        // SAFETY: the buffer is aligned for T (64 bytes, or T's size for a file view; see
-        // `HostBuffer`), holds numel * size_of::<T>() initialized bytes, and every byte pattern
-        // that safe code can write is a valid T (sealed `Element`; bool tensors are only written
-        // through typed `bool` slices, zero-filled, or loaded after every byte was checked).
-        Ok(unsafe { std::slice::from_raw_parts(bytes.as_ptr() as *const T, self.numel()) })
+        let all = self.storage.host()?.typed::<T>();
+        Ok(&all[..self.numel()])
     }
 
     /// The elements of a CPU tensor, writable; `T` must match the dtype.
     pub fn as_mut_slice<T: Element>(&mut self) -> Result<&mut [T]> {
         self.check_dtype::<T>()?;
         let n = self.numel();
-        let bytes = self.storage.host_mut()?.as_bytes_mut();
-        // SAFETY: as in `as_slice`; `&mut self` makes the access exclusive.
-        Ok(unsafe { std::slice::from_raw_parts_mut(bytes.as_mut_ptr() as *mut T, n) })
+        let all = self.storage.host_mut()?.typed_mut::<T>();
+        Ok(&mut all[..n])
     }
 
     /// A copy of the elements on the host, from any device but meta.

@@ -38,15 +38,7 @@ impl fmt::Display for Tensor {
 
 /// PyTorch's `repr(nn.Parameter(t, requires_grad=requires_grad))`: a header line, then the
 /// tensor with a `requires_grad=True` suffix (PyTorch prints nothing when it is false).
-///
-/// ```
-/// use modules_core::{Device, Tensor};
-/// use modules_core::tensor::format_parameter;
-/// let t = Tensor::from_slice(&[1.0f32, 2.0], [2], Device::Cpu).unwrap();
-/// assert_eq!(format_parameter(&t, true), "Parameter containing:\ntensor([1., 2.], requires_grad=True)");
-/// assert_eq!(format_parameter(&t, false), "Parameter containing:\ntensor([1., 2.])");
-/// ```
-pub fn format_parameter(t: &Tensor, requires_grad: bool) -> String {
+pub(crate) fn format_parameter(t: &Tensor, requires_grad: bool) -> String {
     format!(
         "Parameter containing:\n{}",
         fmt_with_suffixes(t, t.device(), requires_grad)

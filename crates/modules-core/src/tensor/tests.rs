@@ -17,7 +17,7 @@ fn empty_on_each_device_keeps_shape_and_dtype() {
 fn cpu_memory_is_aligned_and_zero() {
     let t = Tensor::empty([1000, 3], Device::Cpu).unwrap();
     let s = t.as_slice::<f32>().unwrap();
-    assert_eq!(s.as_ptr() as usize % host_memory::ALIGN, 0);
+    assert_eq!(s.as_ptr() as usize % super::storage::host::ALIGN, 0);
     assert!(s.iter().all(|&x| x == 0.0));
 }
 

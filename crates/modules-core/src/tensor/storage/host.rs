@@ -106,7 +106,10 @@ impl FileMapping {
 /// aligned to the element size of the tensor that owns it (64 bytes for every buffer but
 /// file views), and no other `HostBuffer` overlaps it. Reads need `&self`, writes
 /// `&mut self`, so Rust's borrow rules on the buffer are the rules on its bytes.
-pub struct HostBuffer {
+pub(crate) struct HostBuffer {
+    // Held for ownership (it keeps the allocation or mapping alive while `ptr` points into it);
+    // read only by the tests' `shares_region_with`.
+    #[cfg_attr(not(test), allow(dead_code))]
     region: Arc<Region>,
     ptr: NonNull<u8>,
     len: usize,
@@ -176,13 +179,9 @@ impl HostBuffer {
     }
 
     /// Length in bytes.
+    #[cfg(test)]
     pub fn len(&self) -> usize {
         self.len
-    }
-
-    /// `true` when the buffer holds no bytes.
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
     }
 
     /// The bytes.
@@ -198,15 +197,65 @@ impl HostBuffer {
         unsafe { std::slice::from_raw_parts_mut(self.ptr.as_ptr(), self.len) }
     }
 
-    /// The first byte's address (for alignment checks and tie detection in tests).
+    /// The bytes as elements of `T` (as many as fit).
+    pub(crate) fn typed<T: crate::Element>(&self) -> &[T] {
+        let bytes = self.as_bytes();
+        debug_assert_eq!(bytes.as_ptr() as usize % std::mem::align_of::<T>(), 0);
+        // SAFETY: the buffer is aligned for T (64 bytes, or T's size for a file view: see the
+        // invariant), its bytes are initialized, and every byte pattern that safe code can
+        // write is a valid T (sealed `Element`; bool tensors are only written through typed
+        // `bool` slices, zero-filled, or loaded after every byte was checked).
+        unsafe { std::slice::from_raw_parts(bytes.as_ptr() as *const T, bytes.len() / size_of::<T>()) }
+    }
+
+    /// The bytes as elements of `T`, writable.
+    pub(crate) fn typed_mut<T: crate::Element>(&mut self) -> &mut [T] {
+        let bytes = self.as_bytes_mut();
+        debug_assert_eq!(bytes.as_ptr() as usize % std::mem::align_of::<T>(), 0);
+        let n = bytes.len() / size_of::<T>();
+        // SAFETY: as in `typed`; `&mut self` makes this the only access to the range.
+        unsafe { std::slice::from_raw_parts_mut(bytes.as_mut_ptr() as *mut T, n) }
+    }
+
+    /// The first byte's address (for alignment checks in tests).
+    #[cfg(test)]
     pub fn as_ptr(&self) -> *const u8 {
         self.ptr.as_ptr()
     }
 
     /// Whether this buffer shares its allocation with others (see [`HostBuffer::zeroed_many`]).
+    #[cfg(test)]
     pub fn shares_region_with(&self, other: &HostBuffer) -> bool {
         Arc::ptr_eq(&self.region, &other.region)
     }
+}
+
+/// Writes `pattern` over `bytes` (a whole number of patterns), in parallel for large buffers.
+pub(crate) fn fill_host(bytes: &mut [u8], pattern: &[u8]) {
+    use rayon::prelude::*;
+    // Pieces of 1 MiB (a multiple of every pattern size): big enough to amortize a task.
+    const PIECE: usize = 1 << 20;
+    let one = |piece: &mut [u8]| match *pattern {
+        [x] => piece.fill(x),
+        [a, b] => fill_fixed(piece, [a, b]),
+        [a, b, c, d] => fill_fixed(piece, [a, b, c, d]),
+        [a, b, c, d, e, f, g, h] => fill_fixed(piece, [a, b, c, d, e, f, g, h]),
+        _ => piece
+            .chunks_exact_mut(pattern.len())
+            .for_each(|c| c.copy_from_slice(pattern)),
+    };
+    if bytes.len() >= 4 * PIECE {
+        bytes.par_chunks_mut(PIECE).for_each(one);
+    } else {
+        one(bytes);
+    }
+}
+
+/// A fixed-size pattern: the compiler turns this loop into wide stores.
+fn fill_fixed<const N: usize>(bytes: &mut [u8], pattern: [u8; N]) {
+    let (chunks, rest) = bytes.as_chunks_mut::<N>();
+    debug_assert!(rest.is_empty());
+    chunks.fill(pattern);
 }
 
 #[cfg(test)]

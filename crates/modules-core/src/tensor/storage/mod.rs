@@ -1,11 +1,19 @@
-//! Where a tensor's bytes are: nowhere (meta), host memory, or device memory.
-
-use super::host_memory::HostBuffer;
-use super::META_HINT;
-use crate::{Device, Error, Result};
+//! Where a tensor's bytes are: nowhere (meta), host memory (`host.rs`) or device memory
+//! (`cuda.rs`, through `modules-cuda`). Every operation that differs by backend is a method
+//! here, so nothing outside reaches into a variant.
 
 #[cfg(feature = "cuda")]
-pub(crate) use crate::cuda::CudaStorage;
+pub(crate) mod cuda;
+pub(crate) mod host;
+
+use host::{fill_host, HostBuffer};
+
+use super::META_HINT;
+use crate::rng::{fill_slice, RandomFill, StreamPosition};
+use crate::{DType, Device, Error, Result};
+
+#[cfg(feature = "cuda")]
+pub(crate) use cuda::CudaStorage;
 
 /// A tensor's bytes.
 pub(crate) enum Storage {
@@ -21,34 +29,6 @@ fn no_cuda(device: Device) -> Error {
         device,
         reason: "built without the `cuda` feature",
     }
-}
-
-/// Writes `pattern` over `bytes` (a whole number of patterns), in parallel for large buffers.
-fn fill_host(bytes: &mut [u8], pattern: &[u8]) {
-    use rayon::prelude::*;
-    // Pieces of 1 MiB (a multiple of every pattern size): big enough to amortize a task.
-    const PIECE: usize = 1 << 20;
-    let one = |piece: &mut [u8]| match *pattern {
-        [x] => piece.fill(x),
-        [a, b] => fill_fixed(piece, [a, b]),
-        [a, b, c, d] => fill_fixed(piece, [a, b, c, d]),
-        [a, b, c, d, e, f, g, h] => fill_fixed(piece, [a, b, c, d, e, f, g, h]),
-        _ => piece
-            .chunks_exact_mut(pattern.len())
-            .for_each(|c| c.copy_from_slice(pattern)),
-    };
-    if bytes.len() >= 4 * PIECE {
-        bytes.par_chunks_mut(PIECE).for_each(one);
-    } else {
-        one(bytes);
-    }
-}
-
-/// A fixed-size pattern: the compiler turns this loop into wide stores.
-fn fill_fixed<const N: usize>(bytes: &mut [u8], pattern: [u8; N]) {
-    let (chunks, rest) = bytes.as_chunks_mut::<N>();
-    debug_assert!(rest.is_empty());
-    chunks.fill(pattern);
 }
 
 impl Storage {
@@ -105,6 +85,36 @@ impl Storage {
             Storage::Cuda(c) => Err(Error::DeviceMismatch {
                 expected: Device::Cpu,
                 found: Device::Cuda(c.ordinal()),
+            }),
+        }
+    }
+
+    /// Fills every element of `dtype` with the stream at `pos`: on the CPU by `rng::fill_slice`,
+    /// on a GPU by the Philox kernels (the same uniform values, no host memory), on meta not at
+    /// all. The caller reserved the blocks and checked that `dtype` is a float.
+    pub(crate) fn fill_random(&mut self, dtype: DType, fill: &RandomFill, pos: StreamPosition) -> Result<()> {
+        let host = match self {
+            Storage::Meta => return Ok(()),
+            #[cfg(feature = "cuda")]
+            Storage::Cuda(c) => return c.fill_random(dtype, fill, pos),
+            Storage::Cpu(b) => b,
+        };
+        fn typed<T: crate::Element + crate::rng::RandomElement>(
+            host: &mut HostBuffer,
+            fill: &RandomFill,
+            pos: StreamPosition,
+        ) -> Result<()> {
+            fill_slice(host.typed_mut::<T>(), fill, pos);
+            Ok(())
+        }
+        match dtype {
+            DType::F32 => typed::<f32>(host, fill, pos),
+            DType::F64 => typed::<f64>(host, fill, pos),
+            DType::F16 => typed::<half::f16>(host, fill, pos),
+            DType::BF16 => typed::<half::bf16>(host, fill, pos),
+            dtype => Err(Error::UnsupportedDType {
+                op: fill.function(),
+                dtype,
             }),
         }
     }
