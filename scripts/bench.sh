@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Every CPU benchmark beside its PyTorch twin, in one run, written to docs/benchmarks.md:
+# Every CPU benchmark beside its PyTorch twin, in one run, written to docs/benchmarks.md (and its
+# headline rows to README.md, by scripts/readme_table.sh):
 #   scripts/bench.sh            # or MODULES_PYTHON=/path/to/python scripts/bench.sh
 # PyTorch comes from $MODULES_PYTHON, a python3 that has torch, or a venv outside the
 # repository ($BENCH_VENV, default ~/.cache/modules-bench-venv) that this script creates with
@@ -61,3 +62,4 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
     done
 } >"$OUT"
 echo "wrote $OUT"
+scripts/readme_table.sh

@@ -49,6 +49,12 @@ extern crate self as modules;
 
 pub mod nn;
 
+/// The user guide (`docs/guide.md`): declaring a model, the argument grammar, `skip_init` on
+/// every device, ties, init and seeds, checkpoints, sharding and errors. Its code blocks run
+/// as doctests.
+#[doc = include_str!("../docs/guide.md")]
+pub mod guide {}
+
 pub use modules_core::*;
 pub use modules_derive::Module;
 

@@ -234,3 +234,13 @@ fn new_with_a_generator_is_reproducible_on_any_thread_without_a_lock() {
     let d = modules::rng::with_generator(&mut Generator::new(9), || Linear::new(8, 4, Cpu)).unwrap();
     assert_eq!(weights(&a), weights(&d));
 }
+
+#[test]
+fn positional_arguments_convert_as_keywords_do() {
+    let a = skip_init!(Conv2d, 3, 8, 3, device = Meta).unwrap();
+    let b = new!(Conv2d, 3, 8, (3, 5)).unwrap();
+    let c = skip_init!(Conv3d, 2, 4, [1, 2, 3], 2, device = Meta).unwrap();
+    assert_eq!(a.kernel_size, [3, 3]);
+    assert_eq!(b.weight.shape(), vec![8, 3, 3, 5]);
+    assert_eq!((c.kernel_size, c.stride), ([1, 2, 3], [2, 2, 2]));
+}

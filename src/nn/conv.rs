@@ -1,14 +1,13 @@
 //! `nn.Conv1d/2d/3d` and `nn.ConvTranspose1d/2d/3d`; their argument types [`Size`],
 //! [`Padding`] and [`PaddingMode`] are in `conv_args.rs`.
 //!
-//! Sizes are PyTorch's `3` or `(3, 5)`: written `3` or `[3, 5]` by keyword and in `new`
-//! (they convert through [`IntoArg`]), and `3.into()` / `[3, 5].into()` positionally in
-//! `skip_init!`/`new!`, whose positional arguments take exactly the declared type:
+//! Sizes are PyTorch's `3` or `(3, 5)`: written `3` or `[3, 5]` everywhere, positionally, by
+//! keyword and in `new` (they convert through [`IntoArg`]):
 //!
 //! ```
 //! use modules::prelude::*;
 //! let a = Conv2d::new(3, 8, 3, Cpu)?;
-//! let b = skip_init!(Conv2d, 3, 8, [3, 5].into(), stride = 2, device = Meta)?;
+//! let b = skip_init!(Conv2d, 3, 8, [3, 5], stride = 2, device = Meta)?;
 //! assert_eq!(a.weight.shape(), vec![8, 3, 3, 3]);
 //! assert_eq!(b.to_string(), "Conv2d(3, 8, kernel_size=(3, 5), stride=(2, 2))");
 //! # Ok::<(), modules::Error>(())
@@ -320,11 +319,11 @@ conv_nd! {
     ///
     /// ```
     /// use modules::prelude::*;
-    /// let c = modules::new!(Conv2d, 16, 32, [3, 5].into(), groups = 4)?;
+    /// let c = modules::new!(Conv2d, 16, 32, [3, 5], groups = 4)?;
     /// assert_eq!(c.weight.shape(), vec![32, 4, 3, 5]);
     /// let bound = 1.0 / 60f32.sqrt();
     /// assert!(c.weight.tensor().as_slice::<f32>()?.iter().all(|w| w.abs() <= bound));
-    /// let s = skip_init!(Conv2d, 3, 8, 3.into(), stride = 2, padding = 1, bias = false)?;
+    /// let s = skip_init!(Conv2d, 3, 8, 3, stride = 2, padding = 1, bias = false)?;
     /// assert_eq!(s.to_string(), "Conv2d(3, 8, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), bias=False)");
     /// # Ok::<(), modules::Error>(())
     /// ```
@@ -337,7 +336,7 @@ conv_nd! {
     ///
     /// ```
     /// use modules::prelude::*;
-    /// let c = skip_init!(Conv3d, 2, 4, [1, 2, 3].into(), device = Meta)?;
+    /// let c = skip_init!(Conv3d, 2, 4, [1, 2, 3], device = Meta)?;
     /// assert_eq!(c.weight.shape(), vec![4, 2, 1, 2, 3]);
     /// assert_eq!(c.to_string(), "Conv3d(2, 4, kernel_size=(1, 2, 3), stride=(1, 1, 1))");
     /// # Ok::<(), modules::Error>(())
@@ -351,7 +350,7 @@ conv_transpose_nd! {
     ///
     /// ```
     /// use modules::prelude::*;
-    /// let c = modules::new!(ConvTranspose1d, 2, 2, 3.into(), stride = 2, output_padding = 1)?;
+    /// let c = modules::new!(ConvTranspose1d, 2, 2, 3, stride = 2, output_padding = 1)?;
     /// assert_eq!(c.to_string(), "ConvTranspose1d(2, 2, kernel_size=(3,), stride=(2,), output_padding=(1,))");
     /// # Ok::<(), modules::Error>(())
     /// ```
@@ -364,7 +363,7 @@ conv_transpose_nd! {
     ///
     /// ```
     /// use modules::prelude::*;
-    /// let c = modules::new!(ConvTranspose2d, 16, 32, 3.into(), groups = 4)?;
+    /// let c = modules::new!(ConvTranspose2d, 16, 32, 3, groups = 4)?;
     /// assert_eq!(c.weight.shape(), vec![16, 8, 3, 3]);
     /// # Ok::<(), modules::Error>(())
     /// ```
@@ -377,7 +376,7 @@ conv_transpose_nd! {
     ///
     /// ```
     /// use modules::prelude::*;
-    /// let c = skip_init!(ConvTranspose3d, 4, 2, 3.into(), device = Meta)?;
+    /// let c = skip_init!(ConvTranspose3d, 4, 2, 3, device = Meta)?;
     /// assert_eq!(c.weight.shape(), vec![4, 2, 3, 3, 3]);
     /// # Ok::<(), modules::Error>(())
     /// ```

@@ -1,5 +1,5 @@
 //! The argument types of the convolutions: [`Size`], [`Padding`] and [`PaddingMode`], with the
-//! conversions that let keywords and `new` take PyTorch's `3` or `(3, 5)`.
+//! conversions that let every argument take PyTorch's `3` or `(3, 5)` (or `[3, 5]`).
 
 use std::fmt;
 
@@ -13,6 +13,7 @@ use crate::IntoArg;
 /// use modules::nn::Size;
 /// assert_eq!(Size::<2>::from(3), Size([3, 3]));
 /// assert_eq!(Size::from([3, 5]), Size([3, 5]));
+/// assert_eq!(Size::from((3, 5)), Size([3, 5]));
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct Size<const N: usize>(pub [usize; N]);
@@ -34,7 +35,7 @@ impl<const N: usize> From<[usize; N]> for Size<N> {
 ///
 /// ```
 /// use modules::prelude::*;
-/// let c = modules::new!(Conv2d, 2, 2, 3.into(), padding = Padding::Same)?;
+/// let c = modules::new!(Conv2d, 2, 2, 3, padding = Padding::Same)?;
 /// assert_eq!(c.to_string(), "Conv2d(2, 2, kernel_size=(3, 3), stride=(1, 1), padding=same)");
 /// assert_eq!(Padding::<2>::from(1), Padding::Explicit([1, 1]));
 /// # Ok::<(), modules::Error>(())
@@ -67,7 +68,7 @@ impl<const N: usize> From<Size<N>> for Padding<N> {
     }
 }
 
-/// Keywords and `new` take sizes as PyTorch does: `stride = 2`, `Conv2d::new(3, 8, 3, Cpu)`.
+/// Arguments take sizes as PyTorch does: `stride = 2`, `Conv2d::new(3, 8, 3, Cpu)`.
 #[diagnostic::do_not_recommend]
 impl<const N: usize> IntoArg<Size<N>> for usize {
     fn into_arg(self) -> Size<N> {
@@ -95,6 +96,36 @@ impl<const N: usize> IntoArg<Padding<N>> for [usize; N] {
         self.into()
     }
 }
+
+/// PyTorch's tuples, `(3, 5)` and `(1, 2, 3)`, as sizes and explicit paddings.
+macro_rules! tuple_args {
+    ($n:literal: $($t:ident),+) => {
+        impl From<($(tuple_args!(@usize $t),)+)> for Size<$n> {
+            fn from(($($t,)+): ($(tuple_args!(@usize $t),)+)) -> Self {
+                Size([$($t),+])
+            }
+        }
+
+        #[diagnostic::do_not_recommend]
+        impl IntoArg<Size<$n>> for ($(tuple_args!(@usize $t),)+) {
+            fn into_arg(self) -> Size<$n> {
+                self.into()
+            }
+        }
+
+        #[diagnostic::do_not_recommend]
+        impl IntoArg<Padding<$n>> for ($(tuple_args!(@usize $t),)+) {
+            fn into_arg(self) -> Padding<$n> {
+                Padding::Explicit(Size::<$n>::from(self).0)
+            }
+        }
+    };
+    (@usize $t:ident) => { usize };
+}
+
+tuple_args!(1: a);
+tuple_args!(2: a, b);
+tuple_args!(3: a, b, c);
 
 impl<const N: usize> Padding<N> {
     /// What PyTorch's repr shows: `None` for all zeros, else the tuple or the bare string.

@@ -26,10 +26,10 @@ pub struct LayerNorm {
     /// Whether there is a weight (and maybe a bias).
     #[module(config = elementwise_affine)]
     pub elementwise_affine: bool,
-    /// Ones.
+    /// Per-element scale `[*normalized_shape]`, ones; with `elementwise_affine`.
     #[module(param = &normalized_shape, init = init::ones(), when = elementwise_affine)]
     pub weight: Option<Parameter>,
-    /// Zeros.
+    /// Per-element shift, zeros; with `elementwise_affine` and `bias`.
     #[module(param = &normalized_shape, init = init::zeros(), when = elementwise_affine && bias)]
     pub bias: Option<Parameter>,
 }
@@ -71,7 +71,7 @@ pub struct RmsNorm {
     /// Whether there is a weight.
     #[module(config = elementwise_affine)]
     pub elementwise_affine: bool,
-    /// Ones.
+    /// Per-element scale `[*normalized_shape]`, ones; with `elementwise_affine`.
     #[module(param = &normalized_shape, init = init::ones(), when = elementwise_affine)]
     pub weight: Option<Parameter>,
 }

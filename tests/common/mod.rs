@@ -3,7 +3,9 @@
 
 use modules::prelude::*;
 
+pub mod builders;
 pub mod stats;
+pub mod values;
 
 #[derive(Module)]
 #[module(new(dim: usize))]

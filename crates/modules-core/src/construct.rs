@@ -123,8 +123,16 @@ impl<A> __private_0_1::Positional for SingleArg<A, __private_0_1::Unset> {
     }
 }
 
+impl<A> __private_0_1::Positional for SingleArg<A, __private_0_1::Set<A>> {
+    type Value = __private_0_1::TooManyPositionalArguments;
+    type Next = Self;
+    fn push(self, value: Self::Value) -> Self {
+        match value {}
+    }
+}
+
 impl<A, S> SingleArg<A, S> {
-    /// The arguments.
+    /// The argument, once given (a compile error before).
     pub fn finish(self) -> A
     where
         S: __private_0_1::IsSet<A, __private_0_1::args>,
@@ -209,7 +217,7 @@ fn declared_tensor<I: Initializer>(
     note = "an argument converts from `{Self}` only where `{Self}: IntoArg<{T}>`"
 )]
 pub trait IntoArg<T> {
-    /// The argument.
+    /// Converts a keyword's or `new`'s value into the declared type.
     fn into_arg(self) -> T;
 }
 
@@ -219,6 +227,17 @@ impl<T> IntoArg<T> for T {
     }
 }
 
+/// The type of the position after the last declared argument: no value converts to it,
+/// so one positional too many is one error at that value ("expected a constructor argument
+/// of type `TooManyPositionalArguments`"). Derived builders have that position, so the
+/// position itself always exists and no second error follows from it.
+/// ```compile_fail
+/// use modules_core::TooManyPositionalArguments;
+/// let _: TooManyPositionalArguments = 3; // nothing converts to it
+/// ```
+#[derive(Debug)]
+pub enum TooManyPositionalArguments {}
+
 /// Support for generated code. Not public API: names and signatures change with every
 /// version, and the version is in the module's name (serde's `__private228`) so that nobody
 /// depends on it by accident.
@@ -226,7 +245,7 @@ impl<T> IntoArg<T> for T {
 pub mod __private_0_1 {
     use super::*;
 
-    pub use crate::construct::SupportsDevice;
+    pub use crate::construct::{SupportsDevice, TooManyPositionalArguments};
 
     /// Argument slot not given yet.
     #[derive(Clone, Copy, Debug, Default)]
@@ -294,6 +313,16 @@ pub mod __private_0_1 {
         type Next;
         /// Sets it.
         fn push(self, value: Self::Value) -> Self::Next;
+
+        /// The position, resolved from the builder's type alone, before the value is looked at:
+        /// one positional too many is one error here, and the value's conversion (`Pending::set`)
+        /// is then never checked.
+        fn push_arg<V: IntoArg<Self::Value>>(self, value: V) -> Self::Next
+        where
+            Self: Sized,
+        {
+            self.push(value.into_arg())
+        }
     }
 
     /// Maps an `Option<T>` field to `T`, for children declared with `when = ...`.

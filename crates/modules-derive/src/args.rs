@@ -53,6 +53,11 @@ impl Parse for CallArgs {
     }
 }
 
+/// `x.into()`: a conversion whose target only the declared type can decide.
+fn is_bare_into(e: &Expr) -> bool {
+    matches!(e, Expr::MethodCall(m) if m.method == "into" && m.args.is_empty() && m.turbofish.is_none())
+}
+
 impl CallArgs {
     /// Takes out the reserved keywords of `skip_init!`/`new!`: `device`, `dtype` and
     /// `generator`, in that order.
@@ -117,8 +122,13 @@ impl CallArgs {
         let steps = self.args.iter().enumerate().map(|(i, a)| {
             let (cur, next) = (var(i), var(i + 1));
             match a {
-                Arg::Positional(e) => {
+                // `value.into()` names no type of its own: it gets the declared type, exactly,
+                // as before conversions (so `3.into()` for a kernel size still compiles).
+                Arg::Positional(e) if is_bare_into(e) => {
                     quote_spanned!(e.span()=> let #next = #krate::__private_0_1::Positional::push(#cur, #e);)
+                }
+                Arg::Positional(e) => {
+                    quote_spanned!(e.span()=> let #next = #krate::__private_0_1::Positional::push_arg(#cur, #e);)
                 }
                 Arg::Keyword(k, e) => quote_spanned!(k.span()=> let #next = #cur.#k(#e);),
             }

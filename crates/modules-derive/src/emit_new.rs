@@ -67,6 +67,17 @@ pub fn emit(
         }
     });
 
+    // The position after the last: values there are one positional too many.
+    let overflow = quote! {
+        impl<#(#slots),*> #p::Positional for #builder_ty<#p::Pos<#n>, #(#slots),*> {
+            type Value = #p::TooManyPositionalArguments;
+            type Next = Self;
+            fn push(self, value: Self::Value) -> Self {
+                match value {}
+            }
+        }
+    };
+
     let keyword_setters = (0..n).map(|i| {
         let (name, ty, slot) = (names[i], tys[i], &slots[i]);
         let after = slots_with(i, quote!(#p::Set<#ty>));
@@ -191,6 +202,7 @@ pub fn emit(
         }
 
         #(#positional)*
+        #overflow
 
         impl<__P, #(#slots),*> #builder_ty<__P, #(#slots),*> {
             #(#keyword_setters)*

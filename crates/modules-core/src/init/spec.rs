@@ -78,7 +78,7 @@ pub enum Init {
     },
     /// Zero row `index` along dim 0 (Embedding's `padding_idx`).
     ZeroIndex {
-        /// The row.
+        /// The row kept at zero (resolved: non-negative).
         index: usize,
     },
     /// Several inits, in order.

@@ -155,7 +155,8 @@ impl Tensor {
         Tensor::from_slice(&[value], [], device)
     }
 
-    /// The shape.
+    /// Sizes per dimension, outermost first (`[]` for a 0-dim tensor). A shard's local shape;
+    /// its parameter's `global_shape` is the full one.
     pub fn shape(&self) -> &[usize] {
         &self.shape
     }
@@ -170,12 +171,12 @@ impl Tensor {
         self.shape.iter().product()
     }
 
-    /// The element type.
+    /// The element type (what `as_slice::<T>` checks `T` against).
     pub fn dtype(&self) -> DType {
         self.dtype
     }
 
-    /// The device.
+    /// Where the bytes are; `Meta` when there are none.
     pub fn device(&self) -> Device {
         self.storage.device()
     }

@@ -1,19 +1,19 @@
 //! Parity with state dicts and reprs written by PyTorch 2.15 (`tests/fixtures/torch_small/`,
-//! copied from the shared fixtures; `make_fixtures.py` there wrote them): the same keys in the
-//! same order, shapes, dtypes, parameter/buffer split, `print(module)` byte for byte, and the
-//! safetensors header of each file; default-init values within PyTorch's bounds.
+//! copied from the shared fixtures; `scripts/make_fixtures.py` wrote them): the same state-dict
+//! keys in the same order, shapes, dtypes, parameter/buffer split and `requires_grad`,
+//! `print(module)` byte for byte, and the safetensors header of each file; default-init values
+//! within PyTorch's bounds.
 
-use std::path::PathBuf;
-
+use common::names;
 use modules::prelude::*;
 use serde_json::Value;
 
-fn fixture_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/torch_small")
-}
+mod common;
 
+/// A fixture's JSON (`<name>.json`): what PyTorch reported for the module.
 fn fixture(name: &str) -> Value {
-    let text = std::fs::read_to_string(fixture_dir().join(format!("{name}.json"))).unwrap();
+    let path = common::fixture(name).with_extension("json");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     serde_json::from_str(&text).unwrap()
 }
 
@@ -25,7 +25,7 @@ struct SafeTensors {
 
 impl SafeTensors {
     fn read(name: &str) -> SafeTensors {
-        let bytes = std::fs::read(fixture_dir().join(format!("{name}.safetensors"))).unwrap();
+        let bytes = std::fs::read(common::fixture(name)).unwrap();
         let n = u64::from_le_bytes(bytes[..8].try_into().unwrap()) as usize;
         let mut header: serde_json::Map<String, Value> = serde_json::from_slice(&bytes[8..8 + n]).unwrap();
         header.remove("__metadata__");
@@ -80,13 +80,19 @@ fn strings(v: &Value) -> Vec<String> {
         .collect()
 }
 
+/// Our dtype for the name PyTorch prints (`torch.float32`, ...).
 fn torch_dtype(name: &str) -> DType {
     match name {
         "torch.float32" => F32,
+        "torch.float64" => F64,
+        "torch.float16" => F16,
+        "torch.bfloat16" => BF16,
         "torch.int64" => I64,
         other => panic!("unexpected dtype {other}"),
     }
 }
+
+// ---------------------------------------------------------------- Linear, Conv2d, Embedding, LayerNorm, BatchNorm2d
 
 /// Our counterpart of each fixture's constructor, built on `device`.
 fn build(name: &str, device: Device) -> Box<dyn Module> {
@@ -244,6 +250,123 @@ fn default_init_matches_pytorch_rules() {
                     }
                 }
                 other => panic!("{name}.{key}: unexpected init {other}"),
+            }
+        }
+    }
+}
+
+// ---------------------------------------------------------------- MultiheadAttention, LSTM, Sequential
+
+/// `m` (built on meta) against fixture `name`: `display` is the repr, then the state-dict keys,
+/// parameter and buffer names, and each tensor's shape, dtype, device, kind and `requires_grad`.
+fn check(name: &str, m: &dyn Module, display: String) {
+    let fx = fixture(name);
+    assert_eq!(display, fx["print_module"].as_str().unwrap(), "{name}: repr");
+    let sd = m.state_dict();
+    let keys: Vec<String> = sd.keys().map(str::to_string).collect();
+    assert_eq!(keys, strings(&fx["state_dict_keys"]), "{name}: state_dict keys");
+    assert_eq!(
+        names(m.named_parameters()),
+        strings(&fx["named_parameters"]),
+        "{name}: named_parameters"
+    );
+    assert_eq!(
+        names(m.named_buffers()),
+        strings(&fx["named_buffers"]),
+        "{name}: named_buffers"
+    );
+    for t in fx["tensors"].as_array().unwrap() {
+        let key = t["key"].as_str().unwrap();
+        let ours = sd.get(key).unwrap_or_else(|| panic!("{name}: no {key}"));
+        assert_eq!(ours.shape(), usizes(&t["shape"]), "{name}: {key} shape");
+        assert_eq!(
+            ours.dtype(),
+            torch_dtype(t["dtype"].as_str().unwrap()),
+            "{name}: {key} dtype"
+        );
+        assert_eq!(ours.device(), Meta);
+        let is_param = m.named_parameters().iter().any(|(n, _)| n == key);
+        assert_eq!(is_param, t["kind"] == "parameter", "{name}: {key} kind");
+        if is_param {
+            let p = m
+                .named_parameters()
+                .into_iter()
+                .find(|(n, _)| n == key)
+                .unwrap()
+                .1;
+            assert_eq!(p.requires_grad(), t["requires_grad"].as_bool().unwrap());
+        }
+    }
+}
+
+#[test]
+fn mha_16_4_matches_pytorch() {
+    let m = skip_init!(MultiheadAttention, 16, 4, device = Meta).unwrap();
+    check("mha_16_4", &m, m.to_string());
+}
+
+#[test]
+fn lstm_8_16_l2_matches_pytorch() {
+    let m = skip_init!(Lstm, 8, 16, num_layers = 2, device = Meta).unwrap();
+    check("lstm_8_16_l2", &m, m.to_string());
+}
+
+#[test]
+fn mlp_seq_matches_pytorch() {
+    let m = skip_init!(
+        Sequential,
+        vec![
+            modules::layer!(Linear, 16, 32),
+            modules::layer!(Relu),
+            modules::layer!(Linear, 32, 4)
+        ],
+        device = Meta
+    )
+    .unwrap();
+    check("mlp_seq", &m, m.to_string());
+}
+
+/// The fixtures' `expected_init` bounds hold for our default init (cpu, f32).
+#[test]
+fn fixture_bounds_hold_for_new() {
+    let mha = MultiheadAttention::new(16, 4, Cpu).unwrap();
+    let lstm = modules::new!(Lstm, 8, 16, num_layers = 2).unwrap();
+    let seq = modules::new!(
+        Sequential,
+        vec![
+            modules::layer!(Linear, 16, 32),
+            modules::layer!(Relu),
+            modules::layer!(Linear, 32, 4)
+        ]
+    )
+    .unwrap();
+    for (name, m) in [
+        ("mha_16_4", &mha as &dyn Module),
+        ("lstm_8_16_l2", &lstm),
+        ("mlp_seq", &seq),
+    ] {
+        let fx = fixture(name);
+        let sd = m.state_dict();
+        for t in fx["tensors"].as_array().unwrap() {
+            let key = t["key"].as_str().unwrap();
+            let values = sd.get(key).unwrap().tensor().to_f64_vec().unwrap();
+            let init = &t["expected_init"];
+            match init["dist"].as_str().unwrap() {
+                "uniform" => {
+                    let (lo, hi) = (init["low"].as_f64().unwrap(), init["high"].as_f64().unwrap());
+                    // f32 rounding of the bound itself
+                    let tol = hi.abs() * 1e-6;
+                    assert!(
+                        values.iter().all(|&x| x >= lo - tol && x <= hi + tol),
+                        "{name}: {key} outside [{lo}, {hi}]"
+                    );
+                    assert!(values.iter().any(|&x| x != 0.0), "{name}: {key} not initialized");
+                }
+                "constant" => {
+                    let c = init["value"].as_f64().unwrap();
+                    assert!(values.iter().all(|&x| x == c), "{name}: {key} != {c}");
+                }
+                d => panic!("{name}: {key}: unexpected dist {d}"),
             }
         }
     }

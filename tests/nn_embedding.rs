@@ -1,0 +1,34 @@
+//! EmbeddingBag: standard-normal init with fixed seeds, the zero padding row and `padding_idx`
+//! bounds. (Embedding is checked against PyTorch's own state dict in torch_parity.rs.)
+
+use common::stats::{check_standard_normal, SEEDS};
+use common::values::values;
+use modules::prelude::*;
+use modules::rng::scoped_generator;
+
+mod common;
+
+#[test]
+fn embedding_bag_is_standard_normal_with_a_zero_padding_row() {
+    let _rng = scoped_generator(Default::default());
+    for seed in SEEDS {
+        modules::manual_seed(seed);
+        let e = modules::new!(EmbeddingBag, 1000, 64, padding_idx = Some(-1)).unwrap();
+        assert_eq!(e.padding_idx, Some(999));
+        let w = values(&e.weight);
+        assert!(w[999 * 64..].iter().all(|&x| x == 0.0));
+        check_standard_normal(&w[..999 * 64], "EmbeddingBag.weight");
+        let plain = EmbeddingBag::new(500, 8, Cpu).unwrap();
+        check_standard_normal(&values(&plain.weight), "EmbeddingBag.weight");
+    }
+    let e = modules::new!(EmbeddingBag, 10, 3, padding_idx = Some(10))
+        .err()
+        .unwrap();
+    assert!(
+        e.to_string()
+            .contains("padding_idx must be within num_embeddings"),
+        "{e}"
+    );
+    assert!(modules::new!(EmbeddingBag, 10, 3, padding_idx = Some(-11)).is_err());
+    assert!(modules::new!(EmbeddingBag, 10, 3, padding_idx = Some(-10)).is_ok());
+}
