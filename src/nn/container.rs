@@ -48,8 +48,12 @@ macro_rules! layer {
     (@args $acc:expr; $k:ident = $v:expr $(, $($rest:tt)*)?) => {
         $crate::layer!(@args ($acc).$k($v); $($($rest)*)?)
     };
+    // `x.into()` takes the declared type exactly, as in `skip_init!`; other values convert.
+    (@args $acc:expr; $v:tt . into () $(, $($rest:tt)*)?) => {
+        $crate::layer!(@args $crate::__private_0_1::Positional::push($acc, $v.into()); $($($rest)*)?)
+    };
     (@args $acc:expr; $v:expr $(, $($rest:tt)*)?) => {
-        $crate::layer!(@args $crate::__private_0_1::Positional::push($acc, $v); $($($rest)*)?)
+        $crate::layer!(@args $crate::__private_0_1::Positional::push_arg($acc, $v); $($($rest)*)?)
     };
     (@build $ty:ty; $($args:tt)*) => {
         ::std::boxed::Box::new(

@@ -107,23 +107,23 @@ fn check_all_meta<M: Module>(m: &M) -> Result<()> {
 /// let b: SingleArg<usize> = Default::default();
 /// let _ = b;
 /// ```
-pub struct SingleArg<A, S = __private_0_1::Unset>(S, std::marker::PhantomData<A>);
+pub struct SingleArg<A, S = arguments::NotGiven>(S, std::marker::PhantomData<A>);
 
 impl<A> Default for SingleArg<A> {
     fn default() -> Self {
-        SingleArg(__private_0_1::Unset, std::marker::PhantomData)
+        SingleArg(arguments::NotGiven, std::marker::PhantomData)
     }
 }
 
-impl<A> __private_0_1::Positional for SingleArg<A, __private_0_1::Unset> {
+impl<A> __private_0_1::Positional for SingleArg<A, arguments::NotGiven> {
     type Value = A;
-    type Next = SingleArg<A, __private_0_1::Set<A>>;
-    fn push(self, value: A) -> SingleArg<A, __private_0_1::Set<A>> {
-        SingleArg(__private_0_1::Set(value), std::marker::PhantomData)
+    type Next = SingleArg<A, arguments::Given<A>>;
+    fn push(self, value: A) -> SingleArg<A, arguments::Given<A>> {
+        SingleArg(arguments::Given(value), std::marker::PhantomData)
     }
 }
 
-impl<A> __private_0_1::Positional for SingleArg<A, __private_0_1::Set<A>> {
+impl<A> __private_0_1::Positional for SingleArg<A, arguments::Given<A>> {
     type Value = __private_0_1::TooManyPositionalArguments;
     type Next = Self;
     fn push(self, value: Self::Value) -> Self {
@@ -238,6 +238,29 @@ impl<T> IntoArg<T> for T {
 #[derive(Debug)]
 pub enum TooManyPositionalArguments {}
 
+/// The states of an argument builder, as its type parameters record them. They appear in
+/// compile errors ("the trait `out_features_given<usize>` is not implemented for `NotGiven`"),
+/// and a hand-written builder may use them.
+///
+/// ```
+/// use modules_core::arguments::{Given, NotGiven};
+/// let slot: (NotGiven, Given<usize>) = (NotGiven, Given(3));
+/// assert_eq!(slot.1 .0, 3);
+/// ```
+pub mod arguments {
+    /// An argument not given yet.
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct NotGiven;
+
+    /// A given argument and its value.
+    #[derive(Clone, Copy, Debug)]
+    pub struct Given<T>(pub T);
+
+    /// How many positional arguments were given so far.
+    #[derive(Clone, Copy, Debug, Default)]
+    pub struct Position<const N: usize>;
+}
+
 /// Support for generated code. Not public API: names and signatures change with every
 /// version, and the version is in the module's name (serde's `__private228`) so that nobody
 /// depends on it by accident.
@@ -247,17 +270,7 @@ pub mod __private_0_1 {
 
     pub use crate::construct::{SupportsDevice, TooManyPositionalArguments};
 
-    /// Argument slot not given yet.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct Unset;
-
-    /// Argument slot holding a value.
-    #[derive(Clone, Copy, Debug)]
-    pub struct Set<T>(pub T);
-
-    /// How many positional arguments were given so far.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct Pos<const N: usize>;
+    use crate::construct::arguments::{Given, NotGiven};
 
     /// Required arguments must be set before `finish`.
     #[diagnostic::on_unimplemented(
@@ -269,7 +282,7 @@ pub mod __private_0_1 {
         /// The value.
         fn value(self) -> T;
     }
-    impl<T, Name> IsSet<T, Name> for Set<T> {
+    impl<T, Name> IsSet<T, Name> for Given<T> {
         fn value(self) -> T {
             self.0
         }
@@ -282,19 +295,19 @@ pub mod __private_0_1 {
         note = "remove one of the two"
     )]
     pub trait IsUnset<Name> {}
-    impl<Name> IsUnset<Name> for Unset {}
+    impl<Name> IsUnset<Name> for NotGiven {}
 
     /// Optional slots: a value or the default.
     pub trait Slot<T> {
         /// The value, if given.
         fn into_option(self) -> Option<T>;
     }
-    impl<T> Slot<T> for Unset {
+    impl<T> Slot<T> for NotGiven {
         fn into_option(self) -> Option<T> {
             None
         }
     }
-    impl<T> Slot<T> for Set<T> {
+    impl<T> Slot<T> for Given<T> {
         fn into_option(self) -> Option<T> {
             Some(self.0)
         }
@@ -314,9 +327,9 @@ pub mod __private_0_1 {
         /// Sets it.
         fn push(self, value: Self::Value) -> Self::Next;
 
-        /// The position, resolved from the builder's type alone, before the value is looked at:
-        /// one positional too many is one error here, and the value's conversion (`Pending::set`)
-        /// is then never checked.
+        /// Sets it from anything that converts to its declared type, as a keyword does
+        /// (`skip_init!(Conv2d, 3, 8, 3)`): a value that does not convert is one error naming
+        /// the type (`TooManyPositionalArguments` past the last position).
         fn push_arg<V: IntoArg<Self::Value>>(self, value: V) -> Self::Next
         where
             Self: Sized,

@@ -27,7 +27,7 @@ mod construct;
 
 #[doc(hidden)]
 pub use construct::__private_0_1;
-pub use construct::{skip_init, IntoArg, SingleArg, SupportsDevice, TooManyPositionalArguments};
+pub use construct::{arguments, skip_init, IntoArg, SingleArg, SupportsDevice, TooManyPositionalArguments};
 /// The CUDA backend (device buffers, and the cudarc it is built on).
 #[cfg(feature = "cuda")]
 pub use modules_cuda as cuda_backend;

@@ -1,6 +1,6 @@
-//! What `#[module(new(...))]` generates: the arguments struct, a typestate argument builder
-//! (positional and keyword setters, checked at compile time), the declarative constructor,
-//! `new`, and `impl SupportsDevice`.
+//! What `#[module(new(...))]` generates: the arguments struct and its typestate builder
+//! (`emit_typestate`), the traits that word its compile errors (`emit_diagnostics`), and here
+//! the constructor: `new`, `args()`, and `impl SupportsDevice` with the declarative body.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
@@ -8,6 +8,47 @@ use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, Path};
 
 use crate::attr::{ArgDecl, Build, Field, FieldKind};
+use crate::{emit_diagnostics, emit_typestate};
+
+/// The names every part of the emission shares.
+pub struct Names<'a> {
+    pub ident: &'a Ident,
+    pub krate: &'a Path,
+    pub decls: &'a [ArgDecl],
+    /// `LinearArgs`: the resolved arguments.
+    pub args_ty: Ident,
+    /// `LinearArgsBuilder`: the typestate builder.
+    pub builder_ty: Ident,
+    /// `Linear_arguments`: the module of per-argument diagnostic traits.
+    pub names_mod: Ident,
+    /// One type parameter of the builder per argument, named after it, so that errors read
+    /// `LinearArgsBuilder::<P, in_features, out_features, bias>`: its slot, given or not.
+    pub slots: Vec<Ident>,
+    /// `::modules::__private_0_1`.
+    pub p: TokenStream,
+    /// `::modules::arguments`: the builder states, named in compile errors.
+    pub a: TokenStream,
+}
+
+impl Names<'_> {
+    pub fn arg_names(&self) -> Vec<&Ident> {
+        self.decls.iter().map(|d| &d.name).collect()
+    }
+
+    pub fn arg_types(&self) -> Vec<&syn::Type> {
+        self.decls.iter().map(|d| &d.ty).collect()
+    }
+
+    /// The builder type with nothing given, and its value.
+    pub fn empty_builder(&self) -> (TokenStream, TokenStream) {
+        let (a, builder_ty, names) = (&self.a, &self.builder_ty, self.arg_names());
+        let not_given = self.slots.iter().map(|_| quote!(#a::NotGiven));
+        (
+            quote!(#builder_ty<#a::Position<0>, #(#not_given),*>),
+            quote!(#builder_ty { __position: ::std::marker::PhantomData, #(#names: #a::NotGiven),* }),
+        )
+    }
+}
 
 pub fn emit(
     input: &DeriveInput,
@@ -17,206 +58,57 @@ pub fn emit(
     krate: &Path,
 ) -> TokenStream {
     let ident = &input.ident;
-    let vis = &input.vis;
+    let names = Names {
+        ident,
+        krate,
+        decls,
+        args_ty: format_ident!("{}Args", ident),
+        builder_ty: format_ident!("{}ArgsBuilder", ident),
+        names_mod: format_ident!("{}_arguments", ident),
+        slots: decls.iter().map(|d| format_ident!("{}", d.name)).collect(),
+        p: quote!(#krate::__private_0_1),
+        a: quote!(#krate::arguments),
+    };
+    let typestate = emit_typestate::emit(&names, &input.vis);
+    let diagnostics = emit_diagnostics::emit(&names, &input.vis);
+    let constructor = emit_constructor(input, &names, fields, validate);
+    quote! {
+        #typestate
+        #diagnostics
+        #constructor
+    }
+}
+
+/// `new(required..., options)`, `args()`, and `impl SupportsDevice`.
+fn emit_constructor(
+    input: &DeriveInput,
+    names: &Names<'_>,
+    fields: &[Field],
+    validate: Option<&syn::Expr>,
+) -> TokenStream {
+    let Names {
+        ident,
+        krate,
+        decls,
+        args_ty,
+        ..
+    } = names;
     let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let args_ty = format_ident!("{}Args", ident);
-    let builder_ty = format_ident!("{}ArgsBuilder", ident);
-    let names_mod = format_ident!("__{}_args", ident);
-    let p = quote!(#krate::__private_0_1);
-
-    let names: Vec<&Ident> = decls.iter().map(|d| &d.name).collect();
-    let tys: Vec<&syn::Type> = decls.iter().map(|d| &d.ty).collect();
-    let slots: Vec<Ident> = (0..decls.len()).map(|i| format_ident!("__A{}", i)).collect();
-    let n = decls.len();
-
-    // The slot list with slot `i` replaced, and the builder value with slot `i` set to `value`.
-    let slots_with = |i: usize, replacement: TokenStream| -> Vec<TokenStream> {
-        slots
-            .iter()
-            .enumerate()
-            .map(|(j, s)| if j == i { replacement.clone() } else { quote!(#s) })
-            .collect()
-    };
-    let builder_with_value = |i: usize| {
-        let moves = names.iter().enumerate().map(|(j, nm)| {
-            if j == i {
-                quote!(#nm: #p::Set(value))
-            } else {
-                quote!(#nm: self.#nm)
-            }
-        });
-        quote!(#builder_ty { __position: ::std::marker::PhantomData, #(#moves),* })
-    };
-
-    // One `Positional` impl per position: argument i, with the other slots free.
-    let positional = (0..n).map(|i| {
-        let ty = tys[i];
-        let free = slots.iter().enumerate().filter(|(j, _)| *j != i).map(|(_, s)| s);
-        let before = slots_with(i, quote!(#p::Unset));
-        let after = slots_with(i, quote!(#p::Set<#ty>));
-        let value = builder_with_value(i);
-        let next = i + 1;
-        quote! {
-            impl<#(#free),*> #p::Positional for #builder_ty<#p::Pos<#i>, #(#before),*> {
-                type Value = #ty;
-                type Next = #builder_ty<#p::Pos<#next>, #(#after),*>;
-                fn push(self, value: #ty) -> Self::Next {
-                    #value
-                }
-            }
-        }
-    });
-
-    // The position after the last: values there are one positional too many.
-    let overflow = quote! {
-        impl<#(#slots),*> #p::Positional for #builder_ty<#p::Pos<#n>, #(#slots),*> {
-            type Value = #p::TooManyPositionalArguments;
-            type Next = Self;
-            fn push(self, value: Self::Value) -> Self {
-                match value {}
-            }
-        }
-    };
-
-    let keyword_setters = (0..n).map(|i| {
-        let (name, ty, slot) = (names[i], tys[i], &slots[i]);
-        let after = slots_with(i, quote!(#p::Set<#ty>));
-        let value = builder_with_value(i);
-        let doc = format!("Sets `{name}`.");
-        let unset = format_ident!("{}_unset", name);
-        quote! {
-            #[doc = #doc]
-            pub fn #name<__V: #krate::IntoArg<#ty>>(self, value: __V) -> #builder_ty<__P, #(#after),*>
-            where
-                #slot: #names_mod::#unset,
-            {
-                let value: #ty = #krate::IntoArg::into_arg(value);
-                #value
-            }
-        }
-    });
-
-    let finish_bounds = decls.iter().zip(&slots).map(|(d, s)| {
-        let (name, ty) = (&d.name, &d.ty);
-        if d.default.is_some() {
-            quote!(#s: #p::Slot<#ty>)
-        } else {
-            let set = format_ident!("{}_set", name);
-            quote!(#s: #names_mod::#set<#ty>)
-        }
-    });
-    let finish_values = decls.iter().map(|d| {
-        let name = &d.name;
-        match &d.default {
-            // The default is checked against the declared type on its own, at its span: a
-            // wrong type is "expected `bool`, found integer" there, not a `match` arm error.
-            Some(default) => {
-                let ty = &d.ty;
-                let checked = quote_spanned!(default.span()=> { let __default: #ty = #default; __default });
-                quote! {
-                    let #name = match #p::Slot::into_option(self.#name) {
-                        ::std::option::Option::Some(v) => v,
-                        ::std::option::Option::None => #checked,
-                    };
-                }
-            }
-            None => {
-                let set = format_ident!("{}_set", name);
-                quote!(let #name = #names_mod::#set::value(self.#name);)
-            }
-        }
-    });
-
-    let unset: Vec<TokenStream> = slots.iter().map(|_| quote!(#p::Unset)).collect();
-    let empty_builder = quote!(#builder_ty<#p::Pos<0>, #(#unset),*>);
-    let empty_value = quote!(#builder_ty { __position: ::std::marker::PhantomData, #(#names: #p::Unset),* });
-
+    let arg_names = names.arg_names();
+    let (empty_builder, empty_value) = names.empty_builder();
     let required: Vec<&ArgDecl> = decls.iter().filter(|d| d.default.is_none()).collect();
     let req_names: Vec<&Ident> = required.iter().map(|d| &d.name).collect();
     let req_tys: Vec<&syn::Type> = required.iter().map(|d| &d.ty).collect();
-
     let construct = emit_construct(fields, validate, krate);
     // A `build = ...` part runs code the derive cannot see: let skip_init check its result.
     let declarative = !fields.iter().any(
         |f| matches!(&f.kind, FieldKind::Part { build: Some(b), .. } if matches!(**b, Build::Custom(_))),
     );
-    let diagnostics = decls.iter().map(|d| {
-        let name = &d.name;
-        let set = format_ident!("{}_set", name);
-        let unset = format_ident!("{}_unset", name);
-        let twice = format!("argument `{name}` of `{ident}` is given twice");
-        let missing = format!("missing required argument `{name}` of `{ident}`");
-        let missing_note = format!("pass it positionally or as `{name} = value`");
-        quote! {
-            #[diagnostic::on_unimplemented(
-                message = #twice,
-                label = "already given, positionally or by keyword",
-                note = "remove one of the two"
-            )]
-            pub trait #unset {}
-            impl #unset for #p::Unset {}
-
-            #[diagnostic::on_unimplemented(message = #missing, label = "`finish` needs it", note = #missing_note)]
-            pub trait #set<T> {
-                fn value(self) -> T;
-            }
-            impl<T> #set<T> for #p::Set<T> {
-                fn value(self) -> T {
-                    self.0
-                }
-            }
-        }
-    });
-    let arg_docs = decls
-        .iter()
-        .map(|d| format!("Constructor argument `{}`.", d.name));
-    let args_doc = format!("The arguments of [`{ident}`]'s constructor, resolved (defaults filled in).");
-    let builder_doc = format!(
-        "Builds [`{args_ty}`] one argument at a time; `skip_init!` and child declarations use it. \
-         Which arguments are set is tracked in the type, so a missing, repeated or unknown argument \
-         is a compile error."
-    );
     let new_doc = format!(
         "A new `{ident}` on the device and dtype of `options`, initialized as declared. Required \
          arguments in order; the others take their defaults (use `{ident}::args()` or `new!` to set them)."
     );
-
     quote! {
-        #[doc = #args_doc]
-        #[derive(Clone, Debug)]
-        #vis struct #args_ty {
-            #( #[doc = #arg_docs] pub #names: #tys, )*
-        }
-
-        #[doc(hidden)]
-        #[allow(non_camel_case_types, non_snake_case, dead_code)]
-        #vis mod #names_mod {
-            #(#diagnostics)*
-        }
-
-        #[doc = #builder_doc]
-        #[must_use = "call `.finish()` to get the arguments"]
-        #vis struct #builder_ty<__P, #(#slots),*> {
-            __position: ::std::marker::PhantomData<__P>,
-            #( #names: #slots, )*
-        }
-
-        #(#positional)*
-        #overflow
-
-        impl<__P, #(#slots),*> #builder_ty<__P, #(#slots),*> {
-            #(#keyword_setters)*
-
-            /// The arguments, with defaults for those not given.
-            pub fn finish(self) -> #args_ty
-            where
-                #(#finish_bounds,)*
-            {
-                #(#finish_values)*
-                #args_ty { #(#names),* }
-            }
-        }
-
         impl #impl_generics #ident #ty_generics #where_clause {
             #[doc = #new_doc]
             #[allow(clippy::new_ret_no_self, clippy::too_many_arguments)]
@@ -247,7 +139,7 @@ pub fn emit(
 
             #[allow(unused_variables, clippy::redundant_locals)]
             fn construct(__args: #args_ty, __options: &#krate::TensorOptions) -> #krate::Result<Self> {
-                let #args_ty { #(#names),* } = __args;
+                let #args_ty { #(#arg_names),* } = __args;
                 #construct
             }
         }

@@ -10,8 +10,10 @@
 mod args;
 mod attr;
 mod check;
+mod emit_diagnostics;
 mod emit_module;
 mod emit_new;
+mod emit_typestate;
 mod invoke;
 
 use proc_macro::TokenStream;
