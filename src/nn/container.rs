@@ -44,7 +44,7 @@ pub type ModuleBuilder = Box<dyn FnOnce(&TensorOptions) -> Result<Box<dyn Module
 #[macro_export]
 macro_rules! layer {
     // Internal: the arguments, one at a time, as calls on the argument builder.
-    (@args $acc:expr;) => { $acc.finish() };
+    (@args $acc:expr;) => { $crate::__private_0_1::Finish::finish($acc) };
     (@args $acc:expr; $k:ident = $v:expr $(, $($rest:tt)*)?) => {
         $crate::layer!(@args ($acc).$k($v); $($($rest)*)?)
     };

@@ -338,6 +338,27 @@ pub mod __private_0_1 {
         }
     }
 
+    /// The last step of `skip_init!`/`new!`: the arguments, once every required one is given.
+    /// Derived builders implement it under the same bounds as their `finish`, so a missing
+    /// argument is still that argument's error. A generic module type `M` has no known
+    /// builder, and this trait's message says what to write instead.
+    #[diagnostic::on_unimplemented(
+        message = "`skip_init!` and `new!` cannot fill in the arguments of a generic module type",
+        label = "the arguments of this type are not known here",
+        note = "in generic code, take the arguments from the caller (`args: M::Args`) and call \
+                `skip_init_fn::<M>(args, options)` or `<M as SupportsDevice>::construct(args, &options)`"
+    )]
+    pub trait Finish<Args> {
+        /// Fills in the defaults.
+        fn finish(self) -> Args;
+    }
+
+    impl<A, S: IsSet<A, args>> Finish<A> for SingleArg<A, S> {
+        fn finish(self) -> A {
+            SingleArg::finish(self)
+        }
+    }
+
     /// Maps an `Option<T>` field to `T`, for children declared with `when = ...`.
     pub trait OptionField {
         /// `T`.

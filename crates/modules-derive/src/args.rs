@@ -134,7 +134,7 @@ impl CallArgs {
             }
         });
         let (first, last) = (var(0), var(self.args.len()));
-        let finish = quote_spanned!(finish_span=> #last.finish());
+        let finish = quote_spanned!(finish_span=> #krate::__private_0_1::Finish::finish(#last));
         quote!(|#first| { #(#steps)* #finish })
     }
 

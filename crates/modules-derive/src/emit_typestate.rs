@@ -104,6 +104,8 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
             quote!(#s: #names_mod::#given<#ty>)
         }
     });
+    let finish_bounds: Vec<TokenStream> = finish_bounds.collect();
+    let finish_bounds2 = &finish_bounds;
     let finish_values = decls.iter().map(|d| {
         let name = &d.name;
         match &d.default {
@@ -164,6 +166,16 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
             {
                 #(#finish_values)*
                 #args_ty { #(#arg_names),* }
+            }
+        }
+
+        #[allow(non_camel_case_types)]
+        impl<P, #(#slots),*> #p::Finish<#args_ty> for #builder_ty<P, #(#slots),*>
+        where
+            #(#finish_bounds2,)*
+        {
+            fn finish(self) -> #args_ty {
+                #builder_ty::finish(self)
             }
         }
     }
