@@ -8,6 +8,8 @@ use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, Path, Token};
 
+use crate::errors::Errors;
+
 pub enum Arg {
     Positional(Expr),
     Keyword(Ident, Expr),
@@ -18,7 +20,7 @@ pub enum Arg {
 #[derive(Default)]
 pub struct CallArgs {
     pub args: Vec<Arg>,
-    pub errors: Vec<syn::Error>,
+    pub errors: Errors,
 }
 
 impl Parse for CallArgs {
@@ -36,10 +38,10 @@ impl Parse for CallArgs {
                 let value: Expr = input.parse()?;
                 if seen_keyword {
                     // Reported here and left out of the expansion, so it is the only error.
-                    out.errors.push(syn::Error::new(
+                    out.errors.at(
                         value.span(),
                         "positional argument after a keyword argument; give it by name, or move it before the keywords",
-                    ));
+                    );
                 } else {
                     out.args.push(Arg::Positional(value));
                 }
@@ -64,15 +66,12 @@ impl CallArgs {
     pub fn take_reserved(&mut self) -> [Option<(Ident, Expr)>; 3] {
         const RESERVED: [&str; 3] = ["device", "dtype", "generator"];
         let mut out: [Option<(Ident, Expr)>; 3] = [None, None, None];
-        let mut errors = Vec::new();
+        let mut errors = Errors::default();
         self.args.retain(|a| match a {
             Arg::Keyword(k, v) => match RESERVED.iter().position(|r| k == r) {
                 Some(i) => {
                     if out[i].is_some() {
-                        errors.push(syn::Error::new(
-                            k.span(),
-                            format!("argument `{k}` is given twice"),
-                        ));
+                        errors.at(k.span(), format!("argument `{k}` is given twice"));
                     }
                     out[i] = Some((k.clone(), v.clone()));
                     false
@@ -81,7 +80,7 @@ impl CallArgs {
             },
             _ => true,
         });
-        self.errors.extend(errors);
+        self.errors.append(errors);
         out
     }
 
@@ -91,10 +90,10 @@ impl CallArgs {
         let errors = &mut self.errors;
         self.args.retain(|a| match a {
             Arg::Keyword(k, _) if k == "device" || k == "dtype" || k == "generator" => {
-                errors.push(syn::Error::new(
+                errors.at(
                     k.span(),
                     format!("`{k}` is passed to children automatically; remove `{k} = ...` here"),
-                ));
+                );
                 false
             }
             _ => true,
@@ -144,7 +143,7 @@ impl CallArgs {
         if self.errors.is_empty() {
             return None;
         }
-        let errors = self.errors.iter().map(syn::Error::to_compile_error);
-        Some(quote!({ #(#errors)* ::std::panic!() }))
+        let errors = self.errors.to_compile_error();
+        Some(quote!({ #errors ::std::panic!() }))
     }
 }

@@ -9,27 +9,7 @@ use syn::spanned::Spanned;
 use syn::{Expr, Ident, LitStr, Path, Token, Type};
 
 use crate::args::CallArgs;
-
-/// Collects errors so that all of them are reported, not just the first.
-#[derive(Default)]
-pub struct Errors(Option<syn::Error>);
-
-impl Errors {
-    pub fn push(&mut self, e: syn::Error) {
-        match &mut self.0 {
-            Some(all) => all.combine(e),
-            None => self.0 = Some(e),
-        }
-    }
-
-    pub fn at(&mut self, span: Span, msg: impl std::fmt::Display) {
-        self.push(syn::Error::new(span, msg));
-    }
-
-    pub fn finish(self) -> Result<(), syn::Error> {
-        self.0.map_or(Ok(()), Err)
-    }
-}
+pub use crate::errors::Errors;
 
 /// One declared constructor argument: `name: Type` or `name: Type = default`.
 pub struct ArgDecl {
@@ -302,6 +282,8 @@ fn parse_raw_field(field: &syn::Field, errors: &mut Errors) -> RawField {
                     syn::parenthesized!(content in meta.input);
                     let mut args: CallArgs = content.parse()?;
                     args.reject_reserved();
+                    // Reported with the derive's other errors, in the one context.
+                    e.append(std::mem::take(&mut args.errors));
                     raw.new.set(e, span, args);
                 }
                 other => {

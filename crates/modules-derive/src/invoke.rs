@@ -39,11 +39,11 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
     let krate: syn::Path = syn::parse_quote!(::modules);
     let [device, dtype, generator] = inv.args.take_reserved();
     if let (Kind::SkipInit, Some((k, _))) = (&kind, &generator) {
-        inv.args.errors.push(syn::Error::new(
+        inv.args.errors.at(
             k.span(),
             "`skip_init!` draws no random numbers; pass `generator = ...` to `new!`, or to \
              `reset_parameters_with` after `skip_init!`",
-        ));
+        );
     }
     if let Some(errors) = inv.args.compile_errors() {
         return errors;

@@ -14,6 +14,7 @@ mod emit_diagnostics;
 mod emit_module;
 mod emit_new;
 mod emit_typestate;
+mod errors;
 mod invoke;
 
 use proc_macro::TokenStream;
