@@ -122,8 +122,9 @@ pub fn parse_struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Stru
                 }
                 _ => {
                     return Err(meta.error(format!(
-                        "unknown module attribute `{key}`; on a struct, expected one of: \
-                         `new(arg: Type, ...)`, `crate = path`, `name = \"...\"`, `extra_repr = path`, `reset = path`, `validate = expr`"
+                        "unknown module attribute `{key}`{}; on a struct, expected one of: \
+                         `new(arg: Type, ...)`, `crate = path`, `name = \"...\"`, `extra_repr = path`, `reset = path`, `validate = expr`",
+                        crate::errors::did_you_mean(&key, STRUCT_KEYS)
                     )))
                 }
             };
@@ -250,6 +251,26 @@ impl Default for RawField {
     }
 }
 
+const STRUCT_KEYS: &[&str] = &["new", "crate", "name", "extra_repr", "reset", "validate"];
+
+const FIELD_KEY_NAMES: &[&str] = &[
+    "param",
+    "buffer",
+    "init",
+    "new",
+    "repeat",
+    "when",
+    "build",
+    "flatten",
+    "config",
+    "skip_repr",
+    "skip",
+    "rename",
+    "persistent",
+    "requires_grad",
+    "dtype",
+];
+
 const FIELD_KEYS: &str = "`param = [dims]`, `buffer = [dims]`, `init = expr`, `new(args...)`, `repeat = n`, \
 `when = cond`, `build = |options| expr`, `flatten`, `config = expr`, `skip_repr`, `skip`, `rename = \"name\"`, `persistent = false`, `requires_grad = false`, \
 `dtype = DType::...`";
@@ -288,7 +309,8 @@ fn parse_raw_field(field: &syn::Field, errors: &mut Errors) -> RawField {
                 }
                 other => {
                     return Err(meta.error(format!(
-                        "unknown module attribute `{other}`; on a field, expected one of: {FIELD_KEYS}"
+                        "unknown module attribute `{other}`{}; on a field, expected one of: {FIELD_KEYS}",
+                        crate::errors::did_you_mean(other, FIELD_KEY_NAMES)
                     )))
                 }
             }

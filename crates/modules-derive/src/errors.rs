@@ -41,3 +41,43 @@ impl Errors {
         self.0.map_or(Ok(()), Err)
     }
 }
+
+/// `" (did you mean `param`?)"` when one of `known` is a couple of edits from `given`, else
+/// nothing. Levenshtein by hand: a dozen lines, where a crate would be a dependency for one
+/// message.
+pub fn did_you_mean(given: &str, known: &[&str]) -> String {
+    fn distance(a: &str, b: &str) -> usize {
+        let b: Vec<char> = b.chars().collect();
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.chars().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, &cb) in b.iter().enumerate() {
+                let next = (prev + usize::from(ca != cb)).min(row[j] + 1).min(row[j + 1] + 1);
+                prev = row[j + 1];
+                row[j + 1] = next;
+            }
+        }
+        row[b.len()]
+    }
+    let best = known.iter().map(|k| (distance(given, k), *k)).min();
+    match best {
+        Some((d, k)) if d <= given.len().max(k.len()) / 3 + 1 && d > 0 => format!(" (did you mean `{k}`?)"),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::did_you_mean;
+
+    #[test]
+    fn suggests_only_close_names() {
+        let keys = ["param", "buffer", "flatten", "skip", "skip_repr"];
+        assert_eq!(did_you_mean("parma", &keys), " (did you mean `param`?)");
+        assert_eq!(did_you_mean("flaten", &keys), " (did you mean `flatten`?)");
+        assert_eq!(did_you_mean("skip_rep", &keys), " (did you mean `skip_repr`?)");
+        assert_eq!(did_you_mean("constructor", &keys), "");
+        assert_eq!(did_you_mean("param", &keys), "");
+    }
+}
