@@ -98,7 +98,7 @@ pub mod prelude {
         GruCell, Identity, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, Linear, Lstm, LstmCell,
         ModuleBuilder, ModuleDict, MultiheadAttention, NonDynamicallyQuantizableLinear, Padding, PaddingMode,
         Relu, RmsNorm, Rnn, RnnCell, RnnConfig, RnnMode, RnnNonlinearity, RnnWeights, Sequential, Size,
-        TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
+        StackNorm, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
     };
     pub use crate::{
         layer, new, skip_init, Buffer, DType, DType::*, Device, Device::*, Error, Module, Parameter,

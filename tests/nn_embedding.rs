@@ -32,3 +32,41 @@ fn embedding_bag_is_standard_normal_with_a_zero_padding_row() {
     assert!(modules::new!(EmbeddingBag, 10, 3, padding_idx = Some(-11)).is_err());
     assert!(modules::new!(EmbeddingBag, 10, 3, padding_idx = Some(-10)).is_ok());
 }
+
+#[test]
+fn embedding_bag_takes_pytorchs_positional_order_with_weight() {
+    // EmbeddingBag(num_embeddings, embedding_dim, max_norm, norm_type, scale_grad_by_freq,
+    //              mode, sparse, _weight, include_last_offset, padding_idx)
+    let e = skip_init!(
+        EmbeddingBag,
+        10,
+        3,
+        None,
+        2.0,
+        false,
+        EmbeddingBagMode::Sum,
+        false,
+        None,
+        false,
+        Some(2),
+        device = Meta
+    )
+    .unwrap();
+    assert_eq!(e.to_string(), "EmbeddingBag(10, 3, mode='sum', padding_idx=2)");
+    let w = Parameter::new(Tensor::full([10, 3], 0.5, Cpu).unwrap());
+    let given = new!(EmbeddingBag, 10, 3, _weight = Some(w.clone())).unwrap();
+    assert!(given.weight.is_tied_to(&w));
+    assert!(given
+        .weight
+        .tensor()
+        .to_vec::<f32>()
+        .unwrap()
+        .iter()
+        .all(|&x| x == 0.5));
+    let e = new!(EmbeddingBag, 10, 4, _weight = Some(w)).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("Shape of weight does not match num_embeddings and embedding_dim"),
+        "{e}"
+    );
+}

@@ -98,3 +98,33 @@ TransformerEncoder(
 )";
     assert_eq!(enc.to_string(), expected);
 }
+
+#[test]
+fn stacks_take_any_final_norm_and_layers_any_activation() {
+    let layer = TransformerEncoderLayer::args()
+        .d_model(8)
+        .nhead(2)
+        .dim_feedforward(16)
+        .activation(Activation::Other("silu"))
+        .finish();
+    let rms = RmsNorm::args().normalized_shape(vec![8]).finish();
+    let enc = skip_init!(
+        TransformerEncoder,
+        layer.clone(),
+        2,
+        norm = Some(rms),
+        device = Meta
+    )
+    .unwrap();
+    assert_eq!(enc.layers[0].activation, Activation::Other("silu"));
+    assert!(
+        enc.to_string()
+            .ends_with("(norm): RMSNorm((8,), eps=None, elementwise_affine=True)\n)"),
+        "{enc}"
+    );
+    let none = skip_init!(TransformerEncoder, layer.clone(), 2, device = Meta).unwrap();
+    assert!(none.norm.is_none());
+    // A norm that ignores the options is caught, as for any builder.
+    let off_meta = StackNorm::custom(|_| Ok(Box::new(LayerNorm::new(vec![8], Cpu)?)));
+    assert!(skip_init!(TransformerEncoder, layer, 2, norm = off_meta, device = Meta).is_err());
+}

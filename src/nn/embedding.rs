@@ -15,6 +15,11 @@ use crate::prelude::*;
 /// assert_eq!(f.to_string(), "Embedding(10, 3, padding_idx=0, max_norm=1.0, sparse=True)");
 /// let g = modules::new!(Embedding, 10, 3, norm_type = 1.0, scale_grad_by_freq = true)?;
 /// assert_eq!(g.to_string(), "Embedding(10, 3, norm_type=1.0, scale_grad_by_freq=True)");
+/// // PyTorch's `_weight` / `_freeze` (what `Embedding.from_pretrained` passes):
+/// let pretrained = Parameter::new(Tensor::ones([10, 3], Cpu)?);
+/// let h = modules::new!(Embedding, 10, 3, _weight = Some(pretrained.clone()), _freeze = true)?;
+/// assert!(h.weight.is_tied_to(&pretrained) && !h.weight.requires_grad());
+/// assert!(modules::new!(Embedding, 10, 4, _weight = Some(pretrained)).is_err());
 /// # Ok::<(), modules::Error>(())
 /// ```
 #[derive(Module)]
@@ -26,7 +31,9 @@ use crate::prelude::*;
         max_norm: Option<f64> = None,
         norm_type: f64 = 2.0,
         scale_grad_by_freq: bool = false,
-        sparse: bool = false
+        sparse: bool = false,
+        _weight: Option<Parameter> = None,
+        _freeze: bool = false
     ),
     extra_repr = Self::repr
 )]
@@ -53,12 +60,39 @@ pub struct Embedding {
     /// Sparse gradients for the weight.
     #[module(config = sparse)]
     pub sparse: bool,
-    /// `[num_embeddings, embedding_dim]`.
-    #[module(
-        param = [num_embeddings, embedding_dim],
-        init = padding_init(padding_idx)
-    )]
+    /// `[num_embeddings, embedding_dim]`: `_weight` when given, else N(0, 1) with the padding
+    /// row zero; `requires_grad` is `!_freeze`.
+    #[module(build = |options| {
+        let w = embedding_weight(_weight.clone(), [num_embeddings, embedding_dim], padding_idx, "Embedding::new", options)?;
+        w.set_requires_grad(!_freeze);
+        Ok(w)
+    })]
     pub weight: Parameter,
+}
+
+/// The weight of an Embedding or EmbeddingBag. PyTorch's `_weight`, when given, is the
+/// parameter itself (`Parameter(_weight)` shares its storage; here the module shares its
+/// slot, as a tie does), after the shape check; it keeps its device and values, and no init
+/// runs on it. Otherwise a new parameter with the declared init (none on meta).
+pub(super) fn embedding_weight(
+    given: Option<Parameter>,
+    shape: [usize; 2],
+    padding_idx: Option<usize>,
+    function: &'static str,
+    options: &TensorOptions,
+) -> Result<Parameter, Error> {
+    match given {
+        None => Parameter::declared(shape, padding_init(padding_idx), options),
+        Some(w) if w.shape() == shape => Ok(w),
+        Some(w) => Err(Error::InvalidArgument {
+            function,
+            message: format!(
+                "Shape of weight does not match num_embeddings and embedding_dim: expected {:?}, found {:?}",
+                shape,
+                w.shape()
+            ),
+        }),
+    }
 }
 
 /// N(0, 1) with the padding row zeroed (Embedding and EmbeddingBag).

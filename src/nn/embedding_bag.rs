@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use super::embedding::{norm_options_repr, padding_init, resolve_padding_index};
+use super::embedding::{embedding_weight, norm_options_repr, resolve_padding_index};
 use crate::prelude::*;
 
 /// How an [`EmbeddingBag`] reduces a bag (`mode`); printed quoted, like PyTorch (`'mean'`).
@@ -35,7 +35,7 @@ impl fmt::Display for EmbeddingBagMode {
 
 /// Sums, means or maxes of bags of embeddings (`nn.EmbeddingBag`): weight
 /// `[num_embeddings, embedding_dim]` ~ N(0, 1), with the `padding_idx` row zeroed (a negative
-/// `padding_idx` counts from the end). Arguments in PyTorch's order, without `_weight`.
+/// `padding_idx` counts from the end). Arguments in PyTorch's order, `_weight` included.
 ///
 /// ```
 /// use modules::prelude::*;
@@ -56,6 +56,7 @@ impl fmt::Display for EmbeddingBagMode {
         scale_grad_by_freq: bool = false,
         mode: EmbeddingBagMode = EmbeddingBagMode::Mean,
         sparse: bool = false,
+        _weight: Option<Parameter> = None,
         include_last_offset: bool = false,
         padding_idx: Option<i64> = None
     ),
@@ -89,11 +90,10 @@ pub struct EmbeddingBag {
     /// The row kept at zero, resolved to a non-negative index.
     #[module(config = resolve_padding_idx(padding_idx, num_embeddings)?)]
     pub padding_idx: Option<usize>,
-    /// `[num_embeddings, embedding_dim]`, N(0, 1), the `padding_idx` row zero.
-    #[module(
-        param = [num_embeddings, embedding_dim],
-        init = padding_init(padding_idx)
-    )]
+    /// `[num_embeddings, embedding_dim]`: `_weight` when given, else N(0, 1) with the
+    /// `padding_idx` row zero.
+    #[module(build = |options| embedding_weight(
+        _weight.clone(), [num_embeddings, embedding_dim], padding_idx, "EmbeddingBag::new", options))]
     pub weight: Parameter,
 }
 

@@ -19,6 +19,7 @@ mod repr;
 mod rnn;
 mod rnn_cell;
 mod transformer;
+mod transformer_options;
 
 pub use activation::{Relu, ReluArgs, ReluArgsBuilder};
 pub use attention::{MultiheadAttention, MultiheadAttentionArgs, MultiheadAttentionArgsBuilder};
@@ -55,8 +56,9 @@ pub use rnn_cell::{
     RnnCellArgs, RnnCellArgsBuilder,
 };
 pub use transformer::{
-    Activation, TransformerDecoder, TransformerDecoderArgs, TransformerDecoderArgsBuilder,
-    TransformerDecoderLayer, TransformerDecoderLayerArgs, TransformerDecoderLayerArgsBuilder,
-    TransformerEncoder, TransformerEncoderArgs, TransformerEncoderArgsBuilder, TransformerEncoderLayer,
-    TransformerEncoderLayerArgs, TransformerEncoderLayerArgsBuilder,
+    Activation, NormBuilder, StackNorm, TransformerDecoder, TransformerDecoderArgs,
+    TransformerDecoderArgsBuilder, TransformerDecoderLayer, TransformerDecoderLayerArgs,
+    TransformerDecoderLayerArgsBuilder, TransformerEncoder, TransformerEncoderArgs,
+    TransformerEncoderArgsBuilder, TransformerEncoderLayer, TransformerEncoderLayerArgs,
+    TransformerEncoderLayerArgsBuilder,
 };

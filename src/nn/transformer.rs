@@ -1,28 +1,9 @@
 //! `nn.TransformerEncoderLayer`, `nn.TransformerDecoderLayer`, `nn.TransformerEncoder` and
 //! `nn.TransformerDecoder`, with PyTorch's child names, order and print format.
 
-use crate::nn::LayerNormArgs;
+pub use super::transformer_options::{Activation, NormBuilder, StackNorm};
 use crate::prelude::*;
 use crate::ResetPass;
-
-/// The feed-forward activation of a transformer layer. PyTorch stores a function here (not a
-/// module), so it is not a child and does not appear in the repr.
-///
-/// ```
-/// use modules::prelude::*;
-/// let l = skip_init!(TransformerEncoderLayer, 8, 2, activation = Activation::Gelu, device = Meta)?;
-/// assert_eq!(l.activation, Activation::Gelu);
-/// assert!(!l.to_string().contains("gelu"));
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Activation {
-    /// `F.relu` (the default).
-    #[default]
-    Relu,
-    /// `F.gelu`.
-    Gelu,
-}
 
 /// One encoder layer (`nn.TransformerEncoderLayer`): children `self_attn`
 /// ([`MultiheadAttention`]), `linear1`, `dropout`, `linear2`, `norm1`, `norm2`, `dropout1`,
@@ -190,7 +171,7 @@ where
 /// run again and its values are copied into the others; then the final norm, if any.
 fn reset_identical<M: Module>(
     layers: &[M],
-    norm: Option<&LayerNorm>,
+    norm: Option<&dyn Module>,
     pass: &mut ResetPass,
 ) -> Result<(), Error> {
     if let Some((first, rest)) = layers.split_first() {
@@ -221,7 +202,7 @@ macro_rules! transformer_stack {
             new(
                 $layer_arg: $layer_args,
                 num_layers: usize,
-                norm: Option<LayerNormArgs> = None
+                norm: StackNorm = StackNorm::None
                 $(, $option: $option_ty = $option_default)*
             ),
             reset = Self::reset_in_order
@@ -238,14 +219,14 @@ macro_rules! transformer_stack {
             /// The layers, bit-identical after construction.
             #[module(build = |options| identical_layers::<$layer>($layer_arg.clone(), num_layers, options))]
             pub layers: Vec<$layer>,
-            /// The final normalization, if any.
-            #[module(build = |options| norm.clone().map(|a| <LayerNorm as SupportsDevice>::construct(a, options)).transpose())]
-            pub norm: Option<LayerNorm>,
+            /// The final normalization, if any: a `LayerNorm`, an `RmsNorm` or any module.
+            #[module(build = |options| norm.build(options))]
+            pub norm: Option<Box<dyn Module>>,
         }
 
         impl $name {
             fn reset_in_order(&self, pass: &mut ResetPass) -> Result<(), Error> {
-                reset_identical(&self.layers, self.norm.as_ref(), pass)
+                reset_identical(&self.layers, self.norm.as_deref(), pass)
             }
         }
     };
