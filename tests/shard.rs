@@ -121,6 +121,48 @@ fn rank_files_load_back_whole_in_one_process_byte_for_byte() {
 }
 
 #[test]
+fn rank_files_reshard_into_another_plan_and_world_size() {
+    let dir = tempfile::tempdir().unwrap();
+    let full = modules::new!(Llama, LlamaConfig::tiny()).unwrap();
+    let whole: std::collections::HashMap<String, Vec<u8>> = tensor_bytes(&full).into_iter().collect();
+    let path = dir.path().join("llama.safetensors");
+    full.save_safetensors(&path).unwrap();
+    // Saved by 3 FSDP ranks, loaded by 2 tensor-parallel ranks, and the other way round.
+    let layouts = [
+        ((ShardPlan::fsdp(), 3), (tensor_parallel_plan(), 2)),
+        ((tensor_parallel_plan(), 2), (ShardPlan::fsdp(), 3)),
+    ];
+    for ((saved_plan, saved_world), (plan, world)) in layouts {
+        let out = dir.path().join(format!("saved-by-{saved_world}"));
+        for r in 0..saved_world {
+            let mut m = sharded(r, saved_world, &saved_plan);
+            m.to_empty(Cpu).unwrap();
+            m.load_safetensors(&path, LoadOptions::strict()).unwrap();
+            m.save_safetensors_rank(&out, &rank(r, saved_world)).unwrap();
+        }
+        for r in 0..world {
+            let mut m = sharded(r, world, &plan);
+            m.to_empty(Cpu).unwrap();
+            let report = m
+                .load_safetensors(out.join("model.safetensors.index.json"), LoadOptions::strict())
+                .unwrap();
+            assert!(report.is_complete(), "{report}");
+            for (name, t) in m.state_dict().iter() {
+                let want = match t.shard_info() {
+                    Some(info) => slice(&whole[name], &info, 4),
+                    None => whole[name].clone(),
+                };
+                assert_eq!(
+                    t.tensor().as_bytes().unwrap(),
+                    &want[..],
+                    "{name}, rank {r} of {world}"
+                );
+            }
+        }
+    }
+}
+
+#[test]
 fn a_part_missing_from_a_rank_file_is_an_error_naming_it() {
     let dir = tempfile::tempdir().unwrap();
     for r in 0..2 {

@@ -10,9 +10,10 @@
 use rayon::prelude::*;
 
 use super::cast::convert;
+use super::copies::Copy;
 use super::file::{OpenFile, SourceTensor};
 use super::options::LoadOptions;
-use super::plan::{Copy, Plan};
+use super::plan::Plan;
 use crate::tensor::storage::host::{FileMapping, HostBuffer};
 use crate::tensor::Storage;
 use crate::{DType, Device, Result, Tensor};

@@ -7,6 +7,7 @@
 
 mod apply;
 mod cast;
+mod copies;
 mod file;
 mod header;
 mod index;

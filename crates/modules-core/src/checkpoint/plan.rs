@@ -17,66 +17,6 @@ pub(crate) struct Write<'m> {
     pub shard: Option<crate::shard::ShardInfo>,
 }
 
-/// One contiguous copy of a write: checkpoint bytes, where they are in their file, and
-/// where they go in the tensor (a byte offset in the tensor's dtype).
-pub(crate) struct Copy<'s> {
-    pub data: &'s [u8],
-    pub file: usize,
-    pub file_offset: usize,
-    pub dst_offset: usize,
-}
-
-impl Write<'_> {
-    /// Bytes the write puts in its tensor (the local part of a sharded one).
-    pub fn bytes(&self) -> u64 {
-        (self.slot.numel() * self.to.size_in_bytes()) as u64
-    }
-
-    /// The copies that fill the tensor, in destination order: the whole checkpoint tensor;
-    /// this rank's runs of it, for a sharded module; or each rank's part in its place, for a
-    /// tensor saved sharded.
-    pub fn copies<'s>(&self, source: &SourceTensor<'s>) -> Vec<Copy<'s>> {
-        let (from, to) = (source.dtype.size_in_bytes(), self.to.size_in_bytes());
-        let at = |start: usize, len: usize, dst: usize| Copy {
-            data: &source.data[start..start + len],
-            file: source.file,
-            file_offset: source.offset + start,
-            dst_offset: dst,
-        };
-        if !source.parts.is_empty() {
-            let mut out = Vec::new();
-            for part in &source.parts {
-                let mut taken = 0;
-                for (dst, len) in part.info.runs(to) {
-                    let n = len / to * from;
-                    out.push(Copy {
-                        data: &part.data[taken..taken + n],
-                        file: part.file,
-                        file_offset: part.offset + taken,
-                        dst_offset: dst,
-                    });
-                    taken += n;
-                }
-            }
-            out.sort_by_key(|c| c.dst_offset);
-            return out;
-        }
-        match &self.shard {
-            Some(info) => {
-                let mut dst = 0;
-                info.runs(from)
-                    .map(|(start, len)| {
-                        let c = at(start, len, dst);
-                        dst += len / from * to;
-                        c
-                    })
-                    .collect()
-            }
-            None => vec![at(0, source.data.len(), 0)],
-        }
-    }
-}
-
 /// What a load will do.
 pub(crate) struct Plan<'m> {
     pub writes: Vec<Write<'m>>,
@@ -173,14 +113,6 @@ pub(crate) fn plan<'m>(
         let mut ok = true;
         for &(n, i) in &found {
             let src = &sources[i];
-            if shard.is_some() && !src.parts.is_empty() {
-                errors.push(format!(
-                    "{}: the checkpoint holds it in parts by rank, and this module is sharded: load it whole in one process (or save it whole) first",
-                    n.name
-                ));
-                ok = false;
-                continue;
-            }
             if src.shape != shape {
                 errors.push(format!(
                     "size mismatch for {}: copying a param with shape {} from checkpoint, the shape in current model is {}.",
