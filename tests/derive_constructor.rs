@@ -31,9 +31,7 @@ struct Grouped {
 
 #[test]
 fn validate_runs_before_any_field_and_its_error_is_returned() {
-    let e = skip_init!(Grouped, 6, 4, device = Meta)
-        .err()
-        .expect("6 channels in 4 groups is rejected");
+    let e = skip_init!(Grouped, 6, 4, device = Meta).expect_err("6 channels in 4 groups is rejected");
     assert_eq!(
         e.to_string(),
         "Grouped::new: channels (6) must be divisible by groups (4)"

@@ -61,7 +61,12 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
         Kind::SkipInit => quote!(skip_init_with),
         Kind::New => quote!(new_with),
     };
-    let call = quote!(#krate::__private_0_1::#f::<#ty, _>(#closure, #options));
+    // The call's first and last tokens carry the type's span, so that a type without
+    // `SupportsDevice` is underlined at the type, not across the whole macro (the arguments
+    // inside keep their own spans).
+    let at_ty: syn::Path = syn::parse_quote_spanned!(ty.span()=> ::modules);
+    let function = quote_spanned!(ty.span()=> #at_ty::__private_0_1::#f::<#ty, _>);
+    let call = quote_spanned!(ty.span()=> #function(#closure, #options));
     match generator {
         // The generator stands in for the default one on this thread while the module is built.
         Some((k, g)) => quote_spanned!(k.span()=> #krate::rng::with_generator(#g, || #call)),
