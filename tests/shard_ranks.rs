@@ -180,20 +180,21 @@ fn main() {
         .and_then(|m| m.save_safetensors(&checkpoint))
         .expect("the checkpoint");
     let (mut passed, mut failed) = (0, 0);
+    let mut record = |name: String, result: Result<(), String>| match result {
+        Ok(()) => {
+            println!("test ranks_as_processes::{name} ... ok");
+            passed += 1;
+        }
+        Err(e) => {
+            println!("test ranks_as_processes::{name} ... FAILED: {e}");
+            failed += 1;
+        }
+    };
     for plan_name in ["fsdp", "tp"] {
         for world in [1, 2, 3] {
             let out = dir.path().join(format!("{plan_name}-{world}"));
-            let name = format!("ranks_as_processes::{plan_name}_world_{world}");
-            match launch(world, plan_name, &checkpoint, &checkpoint, &out) {
-                Ok(()) => {
-                    println!("test {name} ... ok");
-                    passed += 1;
-                }
-                Err(e) => {
-                    println!("test {name} ... FAILED: {e}");
-                    failed += 1;
-                }
-            }
+            let result = launch(world, plan_name, &checkpoint, &checkpoint, &out);
+            record(format!("{plan_name}_world_{world}"), result);
         }
     }
     // Resharding: rank files saved by one layout, loaded by ranks of another, each reading
@@ -201,17 +202,8 @@ fn main() {
     for (saved, plan_name, world) in [("fsdp-3", "tp", 2), ("tp-2", "fsdp", 3)] {
         let index = dir.path().join(saved).join("model.safetensors.index.json");
         let out = dir.path().join(format!("{saved}-as-{plan_name}-{world}"));
-        let name = format!("ranks_as_processes::reshard_{saved}_as_{plan_name}_world_{world}");
-        match launch(world, plan_name, &index, &checkpoint, &out) {
-            Ok(()) => {
-                println!("test {name} ... ok");
-                passed += 1;
-            }
-            Err(e) => {
-                println!("test {name} ... FAILED: {e}");
-                failed += 1;
-            }
-        }
+        let result = launch(world, plan_name, &index, &checkpoint, &out);
+        record(format!("reshard_{saved}_as_{plan_name}_world_{world}"), result);
     }
     println!(
         "\ntest result: {}. {passed} passed; {failed} failed; 0 ignored; 0 measured; 0 filtered out\n",

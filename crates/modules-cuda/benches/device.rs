@@ -5,7 +5,7 @@
 
 use std::time::Instant;
 
-use modules_cuda::{device_count, CudaBuffer, FloatKind, PinnedBuffer, RandomFill};
+use modules_cuda::{CudaBuffer, FloatKind, PinnedBuffer, RandomFill};
 
 /// Llama-7B parameter shapes (elements), bf16.
 fn llama7b_shapes() -> Vec<usize> {
@@ -31,10 +31,8 @@ fn row(name: &str, value: f64, unit: &str, target: &str) {
 }
 
 fn main() {
-    match device_count() {
-        Ok(n) if n > 0 => {}
-        Ok(_) => return println!("skipped: no CUDA device"),
-        Err(e) => return println!("skipped: {e}"),
+    if let Some(why) = modules_cuda::no_device_reason() {
+        return println!("skipped: {why}");
     }
     // Context creation and the PTX JIT are one-time costs: pay them before timing.
     let mut warm = CudaBuffer::uninit(0, 1 << 20).expect("1 MiB");

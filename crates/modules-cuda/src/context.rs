@@ -102,6 +102,23 @@ pub fn device_count() -> Result<usize, CudaError> {
         .clone()
 }
 
+/// Why nothing can run on a GPU here (no driver, no device), or `None` when device 0 exists:
+/// the one line a test, benchmark or example prints when it skips.
+///
+/// ```
+/// match modules_cuda::no_device_reason() {
+///     None => println!("a GPU is here"),
+///     Some(why) => println!("skipped: {why}"),
+/// }
+/// ```
+pub fn no_device_reason() -> Option<String> {
+    match device_count() {
+        Ok(n) if n > 0 => None,
+        Ok(_) => Some("no CUDA device".into()),
+        Err(e) => Some(e.to_string()),
+    }
+}
+
 /// The context of device `ordinal`, created on first use.
 pub fn context(ordinal: usize) -> Result<DeviceContext, CudaError> {
     static CONTEXTS: Mutex<Vec<Option<DeviceContext>>> = Mutex::new(Vec::new());

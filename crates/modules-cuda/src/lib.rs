@@ -31,7 +31,7 @@ mod staging;
 
 pub use buffer::CudaBuffer;
 pub use collective::{nccl_available, nccl_unique_id, NcclComm};
-pub use context::{context, device_count, DeviceContext};
+pub use context::{context, device_count, no_device_reason, DeviceContext};
 /// The cudarc this crate is built on, so that users name the same types ([`CudaBuffer::cuda_slice`]).
 pub use cudarc;
 pub use error::CudaError;

@@ -5,21 +5,15 @@
 
 use std::time::Instant;
 
-use modules_cuda::{device_count, CudaBuffer, CudaError, PinnedBuffer};
+use modules_cuda::{device_count, no_device_reason, CudaBuffer, CudaError, PinnedBuffer};
 
 /// `true` when a device is present; prints the skip line otherwise.
 fn gpu() -> bool {
-    match device_count() {
-        Ok(n) if n > 0 => true,
-        Ok(_) => {
-            println!("skipped: no CUDA device");
-            false
-        }
-        Err(e) => {
-            println!("skipped: {e}");
-            false
-        }
+    let why = no_device_reason();
+    if let Some(why) = &why {
+        println!("skipped: {why}");
     }
+    why.is_none()
 }
 
 fn pseudo_random_bytes(n: usize, seed: u64) -> Vec<u8> {

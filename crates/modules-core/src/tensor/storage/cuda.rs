@@ -112,17 +112,11 @@ mod tests {
     use crate::rng::fill_slice;
 
     fn gpu() -> bool {
-        match modules_cuda::device_count() {
-            Ok(n) if n > 0 => true,
-            Ok(_) => {
-                println!("skipped: no CUDA device");
-                false
-            }
-            Err(e) => {
-                println!("skipped: {e}");
-                false
-            }
+        let why = modules_cuda::no_device_reason();
+        if let Some(why) = &why {
+            println!("skipped: {why}");
         }
+        why.is_none()
     }
 
     /// The values, widened to f64 (exact), of a CPU fill and of a device fill of `n` elements.

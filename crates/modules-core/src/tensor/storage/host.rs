@@ -55,7 +55,8 @@ impl Region {
         if len >= MAP_THRESHOLD {
             let mut map = MmapMut::map_anon(len).map_err(|_| Error::HostAllocation { bytes: len })?;
             // Best effort: without THP the memory is still correct, only first touch is slower.
-            #[cfg(target_os = "linux")]
+            // (Miri cannot emulate madvise; the hint changes no byte.)
+            #[cfg(all(target_os = "linux", not(miri)))]
             let _ = map.advise(memmap2::Advice::HugePage);
             let ptr = NonNull::new(map.as_mut_ptr()).ok_or(Error::HostAllocation { bytes: len })?;
             return Ok((Arc::new(Region::Map(map)), ptr));
