@@ -244,3 +244,73 @@ fn positional_arguments_convert_as_keywords_do() {
     assert_eq!(b.weight.shape(), vec![8, 3, 3, 5]);
     assert_eq!((c.kernel_size, c.stride), ([1, 2, 3], [2, 2, 2]));
 }
+
+/// A hand-written `SupportsDevice` with its own two-argument builder, from public items only:
+/// `skip_init!` and `new!` take it with the grammar of derived modules.
+mod hand_written_builder {
+    use std::marker::PhantomData;
+
+    use modules::arguments::{Finish, Position, Positional};
+    use modules::prelude::*;
+
+    pub struct Grid {
+        pub w: Parameter,
+    }
+
+    impl Module for Grid {
+        fn type_name(&self) -> &str {
+            "Grid"
+        }
+        fn visit<'a>(&'a self, v: &mut dyn modules::Visitor<'a>) {
+            modules::Part::visit_part(&self.w, "w", v)
+        }
+    }
+
+    pub struct GridArgs(usize, usize);
+    pub struct GridBuilder<P>(Vec<usize>, PhantomData<P>);
+
+    impl Positional for GridBuilder<Position<0>> {
+        type Value = usize;
+        type Next = GridBuilder<Position<1>>;
+        fn push(self, rows: usize) -> Self::Next {
+            GridBuilder(vec![rows], PhantomData)
+        }
+    }
+
+    impl Positional for GridBuilder<Position<1>> {
+        type Value = usize;
+        type Next = GridBuilder<Position<2>>;
+        fn push(mut self, cols: usize) -> Self::Next {
+            self.0.push(cols);
+            GridBuilder(self.0, PhantomData)
+        }
+    }
+
+    impl Finish<GridArgs> for GridBuilder<Position<2>> {
+        fn finish(self) -> GridArgs {
+            GridArgs(self.0[0], self.0[1])
+        }
+    }
+
+    impl SupportsDevice for Grid {
+        type Args = GridArgs;
+        type Builder = GridBuilder<Position<0>>;
+        const DECLARATIVE: bool = true;
+        fn args() -> Self::Builder {
+            GridBuilder(Vec::new(), PhantomData)
+        }
+        fn construct(args: GridArgs, options: &TensorOptions) -> modules::Result<Self> {
+            Ok(Grid {
+                w: Parameter::declared([args.0, args.1], init::ones(), options)?,
+            })
+        }
+    }
+
+    #[test]
+    fn skip_init_and_new_take_a_hand_written_builder() {
+        let planned = skip_init!(Grid, 2, 3, device = Meta).unwrap();
+        assert_eq!(planned.w.shape(), vec![2, 3]);
+        let made = new!(Grid, 2, 3).unwrap();
+        assert_eq!(made.w.tensor().to_vec::<f32>().unwrap(), [1.0; 6]);
+    }
+}

@@ -44,16 +44,16 @@ pub type ModuleBuilder = Box<dyn FnOnce(&TensorOptions) -> Result<Box<dyn Module
 #[macro_export]
 macro_rules! layer {
     // Internal: the arguments, one at a time, as calls on the argument builder.
-    (@args $acc:expr;) => { $crate::__private_0_1::Finish::finish($acc) };
+    (@args $acc:expr;) => { $crate::arguments::Finish::finish($acc) };
     (@args $acc:expr; $k:ident = $v:expr $(, $($rest:tt)*)?) => {
         $crate::layer!(@args ($acc).$k($v); $($($rest)*)?)
     };
     // `x.into()` takes the declared type exactly, as in `skip_init!`; other values convert.
     (@args $acc:expr; $v:tt . into () $(, $($rest:tt)*)?) => {
-        $crate::layer!(@args $crate::__private_0_1::Positional::push($acc, $v.into()); $($($rest)*)?)
+        $crate::layer!(@args $crate::arguments::Positional::push($acc, $v.into()); $($($rest)*)?)
     };
     (@args $acc:expr; $v:expr $(, $($rest:tt)*)?) => {
-        $crate::layer!(@args $crate::__private_0_1::Positional::push_arg($acc, $v); $($($rest)*)?)
+        $crate::layer!(@args $crate::arguments::Positional::push_arg($acc, $v); $($($rest)*)?)
     };
     (@build $ty:ty; $($args:tt)*) => {
         ::std::boxed::Box::new(

@@ -115,7 +115,7 @@ impl<A> Default for SingleArg<A> {
     }
 }
 
-impl<A> __private_0_1::Positional for SingleArg<A, arguments::NotGiven> {
+impl<A> arguments::Positional for SingleArg<A, arguments::NotGiven> {
     type Value = A;
     type Next = SingleArg<A, arguments::Given<A>>;
     fn push(self, value: A) -> SingleArg<A, arguments::Given<A>> {
@@ -123,8 +123,8 @@ impl<A> __private_0_1::Positional for SingleArg<A, arguments::NotGiven> {
     }
 }
 
-impl<A> __private_0_1::Positional for SingleArg<A, arguments::Given<A>> {
-    type Value = __private_0_1::TooManyPositionalArguments;
+impl<A> arguments::Positional for SingleArg<A, arguments::Given<A>> {
+    type Value = TooManyPositionalArguments;
     type Next = Self;
     fn push(self, value: Self::Value) -> Self {
         match value {}
@@ -238,9 +238,11 @@ impl<T> IntoArg<T> for T {
 #[derive(Debug)]
 pub enum TooManyPositionalArguments {}
 
-/// The states of an argument builder, as its type parameters record them. They appear in
-/// compile errors ("the trait `out_features_given<usize>` is not implemented for `NotGiven`"),
-/// and a hand-written builder may use them.
+/// The argument builders' vocabulary: the states their type parameters record (which appear in
+/// compile errors: "the trait `out_features_given<usize>` is not implemented for `NotGiven`"),
+/// and the two traits `skip_init!`/`new!` call, [`Positional`](arguments::Positional) and
+/// [`Finish`](arguments::Finish), which a hand-written [`SupportsDevice`](crate::SupportsDevice) builder implements
+/// to take the same argument grammar.
 ///
 /// ```
 /// use modules_core::arguments::{Given, NotGiven};
@@ -259,6 +261,46 @@ pub mod arguments {
     /// How many positional arguments were given so far.
     #[derive(Clone, Copy, Debug, Default)]
     pub struct Position<const N: usize>;
+
+    /// The next positional argument goes to the next declared parameter.
+    #[diagnostic::on_unimplemented(
+        message = "too many positional arguments",
+        label = "no constructor argument is left for this value",
+        note = "the constructor's arguments are declared in `#[module(new(...))]` on the module"
+    )]
+    pub trait Positional {
+        /// The type of the argument at this position.
+        type Value;
+        /// The builder after it is set.
+        type Next;
+        /// Sets it.
+        fn push(self, value: Self::Value) -> Self::Next;
+
+        /// Sets it from anything that converts to its declared type, as a keyword does
+        /// (`skip_init!(Conv2d, 3, 8, 3)`): a value that does not convert is one error naming
+        /// the type (`TooManyPositionalArguments` past the last position).
+        fn push_arg<V: crate::IntoArg<Self::Value>>(self, value: V) -> Self::Next
+        where
+            Self: Sized,
+        {
+            self.push(value.into_arg())
+        }
+    }
+
+    /// The last step of `skip_init!`/`new!`: the arguments, once every required one is given.
+    /// Derived builders implement it under the same bounds as their `finish`, so a missing
+    /// argument is still that argument's error. A generic module type `M` has no known
+    /// builder, and this trait's message says what to write instead.
+    #[diagnostic::on_unimplemented(
+        message = "`skip_init!` and `new!` cannot fill in the arguments of a generic module type",
+        label = "the arguments of this type are not known here",
+        note = "in generic code, take the arguments from the caller (`args: M::Args`) and call \
+                `skip_init_fn::<M>(args, options)` or `<M as SupportsDevice>::construct(args, &options)`"
+    )]
+    pub trait Finish<Args> {
+        /// Fills in the defaults.
+        fn finish(self) -> Args;
+    }
 }
 
 /// Support for generated code. Not public API: names and signatures change with every
@@ -268,7 +310,8 @@ pub mod arguments {
 pub mod __private_0_1 {
     use super::*;
 
-    pub use crate::construct::{SupportsDevice, TooManyPositionalArguments};
+    use crate::construct::arguments::Finish;
+    pub use crate::construct::SupportsDevice;
 
     use crate::construct::arguments::{Given, NotGiven};
 
@@ -311,46 +354,6 @@ pub mod __private_0_1 {
         fn into_option(self) -> Option<T> {
             Some(self.0)
         }
-    }
-
-    /// The next positional argument goes to the next declared parameter.
-    #[diagnostic::on_unimplemented(
-        message = "too many positional arguments",
-        label = "no constructor argument is left for this value",
-        note = "the constructor's arguments are declared in `#[module(new(...))]` on the module"
-    )]
-    pub trait Positional {
-        /// The type of the argument at this position.
-        type Value;
-        /// The builder after it is set.
-        type Next;
-        /// Sets it.
-        fn push(self, value: Self::Value) -> Self::Next;
-
-        /// Sets it from anything that converts to its declared type, as a keyword does
-        /// (`skip_init!(Conv2d, 3, 8, 3)`): a value that does not convert is one error naming
-        /// the type (`TooManyPositionalArguments` past the last position).
-        fn push_arg<V: IntoArg<Self::Value>>(self, value: V) -> Self::Next
-        where
-            Self: Sized,
-        {
-            self.push(value.into_arg())
-        }
-    }
-
-    /// The last step of `skip_init!`/`new!`: the arguments, once every required one is given.
-    /// Derived builders implement it under the same bounds as their `finish`, so a missing
-    /// argument is still that argument's error. A generic module type `M` has no known
-    /// builder, and this trait's message says what to write instead.
-    #[diagnostic::on_unimplemented(
-        message = "`skip_init!` and `new!` cannot fill in the arguments of a generic module type",
-        label = "the arguments of this type are not known here",
-        note = "in generic code, take the arguments from the caller (`args: M::Args`) and call \
-                `skip_init_fn::<M>(args, options)` or `<M as SupportsDevice>::construct(args, &options)`"
-    )]
-    pub trait Finish<Args> {
-        /// Fills in the defaults.
-        fn finish(self) -> Args;
     }
 
     impl<A, S: IsSet<A, args>> Finish<A> for SingleArg<A, S> {

@@ -124,16 +124,16 @@ impl CallArgs {
                 // `value.into()` names no type of its own: it gets the declared type, exactly,
                 // as before conversions (so `3.into()` for a kernel size still compiles).
                 Arg::Positional(e) if is_bare_into(e) => {
-                    quote_spanned!(e.span()=> let #next = #krate::__private_0_1::Positional::push(#cur, #e);)
+                    quote_spanned!(e.span()=> let #next = #krate::arguments::Positional::push(#cur, #e);)
                 }
                 Arg::Positional(e) => {
-                    quote_spanned!(e.span()=> let #next = #krate::__private_0_1::Positional::push_arg(#cur, #e);)
+                    quote_spanned!(e.span()=> let #next = #krate::arguments::Positional::push_arg(#cur, #e);)
                 }
                 Arg::Keyword(k, e) => quote_spanned!(k.span()=> let #next = #cur.#k(#e);),
             }
         });
         let (first, last) = (var(0), var(self.args.len()));
-        let finish = quote_spanned!(finish_span=> #krate::__private_0_1::Finish::finish(#last));
+        let finish = quote_spanned!(finish_span=> #krate::arguments::Finish::finish(#last));
         quote!(|#first| { #(#steps)* #finish })
     }
 

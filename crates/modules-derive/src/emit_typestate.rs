@@ -55,7 +55,7 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
         let next = i + 1;
         quote! {
             #[allow(non_camel_case_types)]
-            impl<#(#free),*> #p::Positional for #builder_ty<#a::Position<#i>, #(#before),*> {
+            impl<#(#free),*> #a::Positional for #builder_ty<#a::Position<#i>, #(#before),*> {
                 type Value = #ty;
                 type Next = #builder_ty<#a::Position<#next>, #(#after),*>;
                 fn push(self, value: #ty) -> Self::Next {
@@ -68,8 +68,8 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
     // The position after the last: values there are one positional too many.
     let overflow = quote! {
         #[allow(non_camel_case_types)]
-        impl<#(#slots),*> #p::Positional for #builder_ty<#a::Position<#n>, #(#slots),*> {
-            type Value = #p::TooManyPositionalArguments;
+        impl<#(#slots),*> #a::Positional for #builder_ty<#a::Position<#n>, #(#slots),*> {
+            type Value = #krate::TooManyPositionalArguments;
             type Next = Self;
             fn push(self, value: Self::Value) -> Self {
                 match value {}
@@ -170,7 +170,7 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
         }
 
         #[allow(non_camel_case_types)]
-        impl<P, #(#slots),*> #p::Finish<#args_ty> for #builder_ty<P, #(#slots),*>
+        impl<P, #(#slots),*> #a::Finish<#args_ty> for #builder_ty<P, #(#slots),*>
         where
             #(#finish_bounds2,)*
         {

@@ -52,7 +52,8 @@ impl Region {
             let dangling = NonNull::new(ALIGN as *mut u8).expect("ALIGN is non-zero");
             return Ok((Arc::new(Region::Empty), dangling));
         }
-        if len >= MAP_THRESHOLD {
+        // Miri runs the allocator path: it does not emulate anonymous maps and their flags.
+        if len >= MAP_THRESHOLD && !cfg!(miri) {
             let mut map = MmapMut::map_anon(len).map_err(|_| Error::HostAllocation { bytes: len })?;
             // Best effort: without THP the memory is still correct, only first touch is slower.
             // (Miri cannot emulate madvise; the hint changes no byte.)
