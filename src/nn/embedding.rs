@@ -130,6 +130,45 @@ pub(super) fn resolve_padding_index(
 }
 
 impl Embedding {
+    /// `nn.Embedding.from_pretrained(embeddings, freeze, padding_idx)`: the module around a
+    /// given `[num_embeddings, embedding_dim]` weight, which it shares (on the weight's own
+    /// device and dtype; nothing is initialized). For the other options, pass `_weight` and
+    /// `_freeze` to `new!`.
+    ///
+    /// ```
+    /// use modules::prelude::*;
+    /// let w = Parameter::new(Tensor::ones([4, 2], Cpu)?);
+    /// let e = Embedding::from_pretrained(w.clone(), true, Some(0))?;
+    /// assert_eq!(e.to_string(), "Embedding(4, 2, padding_idx=0)");
+    /// assert!(e.weight.is_tied_to(&w) && !e.weight.requires_grad());
+    /// assert!(Embedding::from_pretrained(Parameter::new(Tensor::ones([4], Cpu)?), true, None).is_err());
+    /// # Ok::<(), modules::Error>(())
+    /// ```
+    pub fn from_pretrained(
+        embeddings: Parameter,
+        freeze: bool,
+        padding_idx: Option<i64>,
+    ) -> Result<Self, Error> {
+        let shape = embeddings.shape();
+        let [num_embeddings, embedding_dim] = shape[..] else {
+            return Err(Error::InvalidArgument {
+                function: "Embedding::from_pretrained",
+                message: format!(
+                    "Embeddings parameter is expected to be 2-dimensional, found shape {shape:?}"
+                ),
+            });
+        };
+        let options = TensorOptions::from((embeddings.device(), embeddings.dtype()));
+        let args = Embedding::args()
+            .num_embeddings(num_embeddings)
+            .embedding_dim(embedding_dim)
+            .padding_idx(padding_idx)
+            ._weight(Some(embeddings))
+            ._freeze(freeze)
+            .finish();
+        <Embedding as SupportsDevice>::construct(args, &options)
+    }
+
     fn repr(&self) -> String {
         let mut s = format!("{}, {}", self.num_embeddings, self.embedding_dim);
         if let Some(p) = self.padding_idx {
