@@ -331,15 +331,6 @@ pub mod __private_0_1 {
         }
     }
 
-    /// An argument can be given once.
-    #[diagnostic::on_unimplemented(
-        message = "argument `{Name}` is given twice",
-        label = "`{Name}` was already given, positionally or by keyword",
-        note = "remove one of the two"
-    )]
-    pub trait IsUnset<Name> {}
-    impl<Name> IsUnset<Name> for NotGiven {}
-
     /// Optional slots: a value or the default.
     pub trait Slot<T> {
         /// The value, if given.

@@ -105,7 +105,6 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
         }
     });
     let finish_bounds: Vec<TokenStream> = finish_bounds.collect();
-    let finish_bounds2 = &finish_bounds;
     let finish_values = decls.iter().map(|d| {
         let name = &d.name;
         match &d.default {
@@ -172,7 +171,7 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
         #[allow(non_camel_case_types)]
         impl<P, #(#slots),*> #a::Finish<#args_ty> for #builder_ty<P, #(#slots),*>
         where
-            #(#finish_bounds2,)*
+            #(#finish_bounds,)*
         {
             fn finish(self) -> #args_ty {
                 #builder_ty::finish(self)
