@@ -1,7 +1,7 @@
 //! GPU benchmark at the tensor level (the user's view): `Tensor::empty` of Llama-7B bf16 shapes
 //! on `cuda:0` (what `skip_init!(..., device = Cuda(0))` pays) and host→device tensor copies.
 //! The backend-level numbers (init GB/s, pinned peak) are `cargo bench -p modules-cuda --bench
-//! device`; scripts/gpu-check.sh runs both. Without a GPU this prints `skipped: <reason>`.
+//! device`; the GPU bundle (scripts/gpu-bundle.sh) runs both. Without a GPU this prints `skipped: <reason>`.
 
 use std::time::Instant;
 
@@ -82,7 +82,7 @@ fn main() {
 
 /// A Llama-7B bf16 checkpoint from the page cache into a `skip_init!` model on `cuda:0`
 /// (written once to `$GPU_LOAD_FILE`, default target/gpu-load/llama7b-bf16.safetensors; the
-/// torch side of scripts/gpu-check.sh loads the same file).
+/// torch side of the GPU bundle (scripts/gpu-bundle.sh) loads the same file).
 fn load_7b(dev: Device) {
     use modules::prelude::*;
     let path = std::env::var_os("GPU_LOAD_FILE").map_or_else(

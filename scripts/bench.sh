@@ -5,7 +5,7 @@
 # PyTorch comes from $MODULES_PYTHON, a python3 that has torch, or a venv outside the
 # repository ($BENCH_VENV, default ~/.cache/modules-bench-venv) that this script creates with
 # `pip install torch==2.15.0 safetensors numpy` (a ~5 GB download) when BENCH_INSTALL_TORCH=1.
-# GPU benchmarks run on a device machine through scripts/gpu-check.sh.
+# GPU benchmarks run on a device machine through the GPU bundle (scripts/gpu-bundle.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=docs/benchmarks.md

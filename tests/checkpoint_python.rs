@@ -35,7 +35,7 @@ fn python() -> Option<String> {
 #[test]
 fn files_we_write_load_in_python_safetensors_and_torch() {
     let Some(py) = python() else {
-        println!("skipped: no Python with torch and safetensors (set MODULES_PYTHON to one)");
+        modules_cuda::report_skip("no Python with torch and safetensors (set MODULES_PYTHON to one)");
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -1,5 +1,5 @@
-//! Module-level CUDA tests. Without a GPU each test prints one `skipped:` line and returns;
-//! `scripts/gpu-check.sh` runs them on a device machine.
+//! Module-level CUDA tests. Without a GPU each test reports one `skipped:` line and returns;
+//! the GPU bundle (`scripts/gpu-bundle.sh`) runs them on a device machine.
 
 use std::time::Instant;
 
@@ -11,11 +11,11 @@ mod common;
 #[path = "../examples/models/llama.rs"]
 mod llama;
 
-fn gpu(test: &str) -> bool {
+fn gpu() -> bool {
     match modules::Tensor::empty([1], Cuda(0)) {
         Ok(_) => true,
         Err(e) => {
-            println!("skipped: {test}: {e}");
+            modules_cuda::report_skip(&e.to_string());
             false
         }
     }
@@ -32,7 +32,7 @@ fn assert_all_on<M: Module>(m: &M, device: Device, dtype: DType) {
 
 #[test]
 fn skip_init_standard_modules_on_cuda() {
-    if !gpu("skip_init_standard_modules_on_cuda") {
+    if !gpu() {
         return;
     }
     for dtype in [F32, BF16, F16] {
@@ -63,7 +63,7 @@ fn skip_init_standard_modules_on_cuda() {
 
 #[test]
 fn skip_init_llama_7b_bf16_on_cuda() {
-    if !gpu("skip_init_llama_7b_bf16_on_cuda") {
+    if !gpu() {
         return;
     }
     let cfg = llama::LlamaConfig::llama_7b();
@@ -83,7 +83,7 @@ fn skip_init_llama_7b_bf16_on_cuda() {
 
 #[test]
 fn reset_parameters_on_device_equals_cpu() {
-    if !gpu("reset_parameters_on_device_equals_cpu") {
+    if !gpu() {
         return;
     }
     let _rng = scoped_generator(Default::default());
@@ -128,7 +128,7 @@ fn reset_parameters_on_device_equals_cpu() {
 
 #[test]
 fn round_trips_for_every_dtype() {
-    if !gpu("round_trips_for_every_dtype") {
+    if !gpu() {
         return;
     }
     for dtype in DType::ALL {
@@ -149,7 +149,7 @@ fn round_trips_for_every_dtype() {
 
 #[test]
 fn tied_model_stays_tied_on_cuda() {
-    if !gpu("tied_model_stays_tied_on_cuda") {
+    if !gpu() {
         return;
     }
     let mut m = skip_init!(llama::Llama, llama::LlamaConfig::llama_125m(), device = Meta).unwrap();
@@ -163,7 +163,7 @@ fn tied_model_stays_tied_on_cuda() {
 
 #[test]
 fn out_of_memory_is_an_error_and_the_device_stays_usable() {
-    if !gpu("out_of_memory_is_an_error_and_the_device_stays_usable") {
+    if !gpu() {
         return;
     }
     let e = Tensor::empty([1usize << 40], (Cuda(0), F32)).unwrap_err();
@@ -175,7 +175,7 @@ fn out_of_memory_is_an_error_and_the_device_stays_usable() {
 
 #[test]
 fn host_computed_inits_on_cuda_match_the_cpu() {
-    if !gpu("host_computed_inits_on_cuda_match_the_cpu") {
+    if !gpu() {
         return;
     }
     let _rng = scoped_generator(Default::default());
@@ -206,7 +206,7 @@ fn host_computed_inits_on_cuda_match_the_cpu() {
 
 #[test]
 fn checkpoint_load_into_cuda_equals_the_cpu_and_saves_back() {
-    if !gpu("checkpoint_load_into_cuda_equals_the_cpu_and_saves_back") {
+    if !gpu() {
         return;
     }
     let dir = std::env::temp_dir().join(format!("cuda-load-{}", std::process::id()));
@@ -278,13 +278,13 @@ fn checkpoint_load_into_cuda_equals_the_cpu_and_saves_back() {
 #[test]
 fn nccl_communicator_of_one_rank_gathers_and_broadcasts() {
     use modules::shard::{Communicator, Rank, Shard, ShardPlan};
-    if !gpu("nccl_communicator_of_one_rank_gathers_and_broadcasts") {
+    if !gpu() {
         return;
     }
     let comm = match Communicator::with_rank(&Rank::single()) {
         Ok(c) => c,
         Err(e) => {
-            println!("skipped: nccl_communicator_of_one_rank_gathers_and_broadcasts: {e}");
+            modules_cuda::report_skip(&e.to_string());
             return;
         }
     };
@@ -306,7 +306,7 @@ fn nccl_communicator_of_one_rank_gathers_and_broadcasts() {
 #[test]
 fn sharded_to_empty_and_load_on_cuda_equal_the_cpu() {
     use modules::shard::{Rank, Shard};
-    if !gpu("sharded_to_empty_and_load_on_cuda_equal_the_cpu") {
+    if !gpu() {
         return;
     }
     let dir = std::env::temp_dir().join(format!("cuda-shard-{}", std::process::id()));

@@ -1,4 +1,4 @@
-//! Device benchmarks of the backend (run by scripts/gpu-check.sh): uninitialized allocation of
+//! Device benchmarks of the backend (run by the GPU bundle (scripts/gpu-bundle.sh)): uninitialized allocation of
 //! Llama-7B bf16 shapes, on-device random init bandwidth, host↔device copy bandwidth from
 //! pageable and pinned memory. Prints `skipped: <reason>` and exits 0 without a GPU.
 //! Each line is `name<TAB>value<TAB>unit<TAB>target` for the check script's table.
@@ -130,6 +130,21 @@ fn main() {
     );
     let peak = size as f64 / pinned_t / 1e9;
     row("H2D from pinned (1 GiB, measured peak)", peak, "GB/s", "-");
+    match pinned_kinds(size) {
+        Ok(kinds) => {
+            let best = kinds.iter().map(|k| k.1).fold(0.0, f64::max);
+            for (kind, gbs) in kinds {
+                row(&format!("H2D from {kind} (1 GiB)"), gbs, "GB/s", "-");
+                row(
+                    &format!("  {kind} / best pinned kind"),
+                    100.0 * gbs / best,
+                    "%",
+                    "-",
+                );
+            }
+        }
+        Err(e) => println!("# pinned kinds not measured: {e}"),
+    }
     let host: Vec<u8> = (0..size).map(|i| i as u8).collect();
     let pageable_t = median(
         (0..5)
@@ -165,4 +180,49 @@ fn main() {
         "-",
     );
     assert!(back == host, "round trip differs");
+}
+
+/// Host→device GB/s from each kind of page-locked memory, so that the staging path keeps the
+/// fastest: `cuMemHostAlloc` cached and write-combined, and pageable memory registered with
+/// `cuMemHostRegister`. cudarc directly, beside the crate's own buffers, to compare the kinds
+/// only.
+fn pinned_kinds(size: usize) -> Result<Vec<(&'static str, f64)>, modules_cuda::cudarc::driver::DriverError> {
+    use modules_cuda::cudarc::driver::{sys, CudaContext};
+    let ctx = CudaContext::new(0)?;
+    let stream = ctx.default_stream();
+    let mut dev = stream.alloc_zeros::<u8>(size)?;
+    let mut gbs = |src: &[u8]| -> Result<f64, modules_cuda::cudarc::driver::DriverError> {
+        let mut t = Vec::new();
+        for _ in 0..5 {
+            let start = Instant::now();
+            stream.memcpy_htod(src, &mut dev)?;
+            stream.synchronize()?;
+            t.push(start.elapsed().as_secs_f64());
+        }
+        Ok(size as f64 / median(t) / 1e9)
+    };
+    // SAFETY: uninitialized pinned bytes, all written by `fill` before the copies read them.
+    let mut cached = unsafe { ctx.alloc_pinned_with_flags::<u8>(size, 0)? };
+    cached.as_mut_slice()?.fill(1);
+    let cached_gbs = gbs(cached.as_slice()?)?;
+    drop(cached);
+    // SAFETY: as above; `alloc_pinned` is CU_MEMHOSTALLOC_WRITECOMBINED.
+    let mut combined = unsafe { ctx.alloc_pinned::<u8>(size)? };
+    combined.as_mut_slice()?.fill(1);
+    let combined_gbs = gbs(combined.as_slice()?)?;
+    drop(combined);
+    let mut registered = vec![1u8; size];
+    ctx.bind_to_thread()?;
+    let ptr = registered.as_mut_ptr().cast();
+    // SAFETY: registers a live allocation of exactly `size` bytes, unregistered below while the
+    // Vec still owns it; the copies only read it.
+    unsafe { sys::cuMemHostRegister_v2(ptr, size, 0) }.result()?;
+    let registered_gbs = gbs(&registered);
+    // SAFETY: `ptr` was registered above and no copy is in flight (each one synchronized).
+    unsafe { sys::cuMemHostUnregister(ptr) }.result()?;
+    Ok(vec![
+        ("pinned, cached (cuMemHostAlloc 0)", cached_gbs),
+        ("pinned, write-combined", combined_gbs),
+        ("registered pageable (cuMemHostRegister)", registered_gbs?),
+    ])
 }

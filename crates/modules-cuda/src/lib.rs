@@ -27,6 +27,7 @@ mod error;
 mod kernels;
 mod pinned;
 mod random;
+mod skip;
 mod staging;
 
 pub use buffer::CudaBuffer;
@@ -38,3 +39,4 @@ pub use error::CudaError;
 pub use modules_philox::RandomFill;
 pub use pinned::PinnedBuffer;
 pub use random::FloatKind;
+pub use skip::{gpu_or_skip, report_skip};

@@ -1,20 +1,12 @@
-//! Tests that need a real GPU. Each prints `skipped: <reason>` and returns where there is none;
-//! `scripts/gpu-check.sh` runs them on a device machine (with `--nocapture` for the numbers).
+//! Tests that need a real GPU. Each reports `skipped: <test>: <reason>` (`gpu_or_skip`) and
+//! returns where there is none; the GPU bundle (`scripts/gpu-bundle.sh`) runs them on a device
+//! machine, with `--nocapture` for the numbers.
 //! The random fills are checked against the CPU streams in `modules-core` (its `cuda` tests),
 //! the level that sees both.
 
 use std::time::Instant;
 
-use modules_cuda::{device_count, no_device_reason, CudaBuffer, CudaError, PinnedBuffer};
-
-/// `true` when a device is present; prints the skip line otherwise.
-fn gpu() -> bool {
-    let why = no_device_reason();
-    if let Some(why) = &why {
-        println!("skipped: {why}");
-    }
-    why.is_none()
-}
+use modules_cuda::{device_count, gpu_or_skip, CudaBuffer, CudaError, PinnedBuffer};
 
 fn pseudo_random_bytes(n: usize, seed: u64) -> Vec<u8> {
     let mut x = seed | 1;
@@ -30,7 +22,7 @@ fn pseudo_random_bytes(n: usize, seed: u64) -> Vec<u8> {
 
 #[test]
 fn uninitialized_allocation_is_fast() {
-    if !gpu() {
+    if !gpu_or_skip() {
         return;
     }
     // Warm up the context and the memory pool.
@@ -50,7 +42,7 @@ fn uninitialized_allocation_is_fast() {
 
 #[test]
 fn round_trips_are_byte_exact_for_every_dtype_and_size() {
-    if !gpu() {
+    if !gpu_or_skip() {
         return;
     }
     // Sizes around the direct/staged threshold and across several staging chunks.
@@ -72,12 +64,12 @@ fn round_trips_are_byte_exact_for_every_dtype_and_size() {
 
 #[test]
 fn copies_across_devices() {
-    if !gpu() {
+    if !gpu_or_skip() {
         return;
     }
     let n = device_count().unwrap();
     if n < 2 {
-        println!("skipped: one CUDA device, no cross-device copy to test");
+        modules_cuda::report_skip("one CUDA device, no cross-device copy to test");
         return;
     }
     let bytes = pseudo_random_bytes((40 << 20) + 3, 5);
@@ -91,7 +83,7 @@ fn copies_across_devices() {
 
 #[test]
 fn pinned_sources_upload_exactly() {
-    if !gpu() {
+    if !gpu_or_skip() {
         return;
     }
     let mut p = PinnedBuffer::new(0, 10 << 20).unwrap();
@@ -106,7 +98,7 @@ fn pinned_sources_upload_exactly() {
 
 #[test]
 fn out_of_memory_is_an_error_and_the_device_recovers() {
-    if !gpu() {
+    if !gpu_or_skip() {
         return;
     }
     let free = modules_cuda::context(0).unwrap().mem_info().unwrap().0;
@@ -128,7 +120,7 @@ fn out_of_memory_is_an_error_and_the_device_recovers() {
 
 #[test]
 fn pattern_fills_are_exact_for_every_length() {
-    if !gpu() {
+    if !gpu_or_skip() {
         return;
     }
     for plen in [1usize, 2, 3, 4, 5, 8, 12, 16, 24] {

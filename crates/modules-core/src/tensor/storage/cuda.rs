@@ -105,19 +105,13 @@ fn float_kind(dtype: DType) -> Option<FloatKind> {
 mod tests {
     //! The device's random fills against the CPU streams: uniform bit for bit, normal and
     //! truncated normal within a few ulps (CUDA's `logf`/`sincospif`/`erfinvf` round otherwise).
-    //! They need a GPU: each prints one `skipped:` line without one, and `scripts/gpu-check.sh`
-    //! runs them on a device machine.
+    //! They need a GPU: each reports one `skipped:` line without one, and the GPU bundle
+    //! (`scripts/gpu-bundle.sh`) runs them on a device machine.
 
     use super::*;
     use crate::rng::fill_slice;
 
-    fn gpu() -> bool {
-        let why = modules_cuda::no_device_reason();
-        if let Some(why) = &why {
-            println!("skipped: {why}");
-        }
-        why.is_none()
-    }
+    use modules_cuda::gpu_or_skip as gpu;
 
     /// The values, widened to f64 (exact), of a CPU fill and of a device fill of `n` elements.
     fn both(dtype: DType, fill: &RandomFill, n: usize) -> (Vec<f64>, Vec<f64>) {
