@@ -37,11 +37,17 @@ pub enum DType {
     U8,
     /// Boolean, one byte per element (0 or 1).
     Bool,
+    /// 8-bit float, 4 exponent and 3 mantissa bits, finite only (`torch.float8_e4m3fn`, the
+    /// FP8 of DeepSeek-V3, Qwen3-FP8 and compressed-tensors checkpoints; [`float8::F8E4M3`]).
+    /// Storage and conversion only: random init refuses it, as PyTorch's does.
+    F8E4M3,
+    /// 8-bit float, 5 exponent and 2 mantissa bits (`torch.float8_e5m2`; [`float8::F8E5M2`]).
+    F8E5M2,
 }
 
 impl DType {
     /// Every dtype, in declaration order.
-    pub const ALL: [DType; 10] = [
+    pub const ALL: [DType; 12] = [
         DType::F32,
         DType::F64,
         DType::F16,
@@ -52,6 +58,8 @@ impl DType {
         DType::I8,
         DType::U8,
         DType::Bool,
+        DType::F8E4M3,
+        DType::F8E5M2,
     ];
 
     /// Bytes per element.
@@ -60,13 +68,18 @@ impl DType {
             DType::F64 | DType::I64 => 8,
             DType::F32 | DType::I32 => 4,
             DType::F16 | DType::BF16 | DType::I16 => 2,
-            DType::I8 | DType::U8 | DType::Bool => 1,
+            DType::I8 | DType::U8 | DType::Bool | DType::F8E4M3 | DType::F8E5M2 => 1,
         }
     }
 
     /// `true` for the floating-point dtypes (the ones `Module::to(dtype)` converts).
     pub fn is_float(self) -> bool {
-        matches!(self, DType::F32 | DType::F64 | DType::F16 | DType::BF16)
+        matches!(self, DType::F32 | DType::F64 | DType::F16 | DType::BF16) || self.is_fp8()
+    }
+
+    /// `true` for the 8-bit floats, which hold weights but take no random init.
+    pub fn is_fp8(self) -> bool {
+        matches!(self, DType::F8E4M3 | DType::F8E5M2)
     }
 
     /// The dtype's name in a safetensors header.
@@ -82,6 +95,8 @@ impl DType {
             DType::I8 => "I8",
             DType::U8 => "U8",
             DType::Bool => "BOOL",
+            DType::F8E4M3 => "F8_E4M3",
+            DType::F8E5M2 => "F8_E5M2",
         }
     }
 
@@ -98,6 +113,8 @@ impl DType {
             DType::I8 => "torch.int8",
             DType::U8 => "torch.uint8",
             DType::Bool => "torch.bool",
+            DType::F8E4M3 => "torch.float8_e4m3fn",
+            DType::F8E5M2 => "torch.float8_e5m2",
         }
     }
 }
@@ -144,6 +161,6 @@ mod tests {
     #[test]
     fn sizes() {
         let total: usize = DType::ALL.iter().map(|d| d.size_in_bytes()).sum();
-        assert_eq!(total, 4 + 8 + 2 + 2 + 8 + 4 + 2 + 1 + 1 + 1);
+        assert_eq!(total, 4 + 8 + 2 + 2 + 8 + 4 + 2 + 1 + 1 + 1 + 1 + 1);
     }
 }

@@ -172,6 +172,18 @@ pub enum Error {
         message: String,
     },
 
+    /// A load that failed after it began writing (the file changed or failed under it, or the
+    /// GPU failed): the tensors listed may hold part of the checkpoint, and are marked as never
+    /// written ([`uninitialized`](crate::checkpoint::Checkpoint::uninitialized) lists them);
+    /// every other tensor is as it was.
+    #[error("{cause}\n\tthe load stopped after it began writing: {} tensor(s) may hold part of the checkpoint and are marked unwritten: {}", written.len(), written.join(", "))]
+    PartialLoad {
+        /// What went wrong.
+        cause: Box<Error>,
+        /// The tensors that were written, wholly or in part.
+        written: Vec<String>,
+    },
+
     /// Reading or writing a file failed.
     #[error("{}: {source}", path.display())]
     Io {

@@ -11,6 +11,7 @@ use rayon::prelude::*;
 
 use super::cast::convert;
 use super::copies::Copy;
+use super::dequant::{dequantize, Scale};
 use super::file::{OpenFile, SourceTensor};
 use super::options::LoadOptions;
 use super::plan::Plan;
@@ -23,12 +24,32 @@ const PIECE: usize = 8 << 20;
 /// Pieces between two progress reports.
 const BATCH: usize = 8;
 
-/// A part of one tensor's copy: destination bytes, their source, and the cast between them.
-struct Piece<'d, 's> {
-    dst: &'d mut [u8],
-    src: &'s [u8],
+/// One write's conversion: the write (index into the plan), its dtypes, and the FP8 scale.
+#[derive(Clone, Copy)]
+struct Job<'s> {
+    write: usize,
     from: DType,
     to: DType,
+    scale: Option<&'s Scale>,
+}
+
+impl Job<'_> {
+    /// Converts `src` into `dst`; `first` is the index of `src`'s first element in the tensor.
+    fn convert(&self, src: &[u8], dst: &mut [u8], first: usize) {
+        match self.scale {
+            Some(scale) => dequantize(self.from, self.to, src, dst, first, scale),
+            None => convert(self.from, self.to, src, dst),
+        }
+    }
+}
+
+/// A part of one tensor's copy: destination bytes, their source, and the conversion.
+struct Piece<'d, 's> {
+    job: Job<'s>,
+    dst: &'d mut [u8],
+    src: &'s [u8],
+    /// Index of the first element of `src` in the whole tensor (for block scales).
+    first: usize,
     file: usize,
     /// Where `src` starts in the file, when it can be read with `pread` instead.
     offset: Option<u64>,
@@ -37,14 +58,14 @@ struct Piece<'d, 's> {
 /// Cuts `dst` into the parallel pieces of a write: each copy at its destination offset, in
 /// pieces of at most [`PIECE`] destination bytes.
 fn split_into_pieces<'d, 's>(
+    job: Job<'s>,
     mut dst: &'d mut [u8],
     copies: &[Copy<'s>],
-    from: DType,
-    to: DType,
     from_file: bool,
     files: &[OpenFile<'_>],
     out: &mut Vec<Piece<'d, 's>>,
 ) {
+    let (from, to) = (job.from, job.to);
     let (from_size, to_size) = (from.size_in_bytes(), to.size_in_bytes());
     let from_piece = (PIECE / to_size * from_size).max(from_size);
     // Same dtype from a file: the kernel copies page cache to the tensor (`pread`), with no
@@ -63,10 +84,10 @@ fn split_into_pieces<'d, 's>(
             dst = rest;
             cursor += len;
             out.push(Piece {
+                job,
                 dst: piece,
                 src: data,
-                from,
-                to,
+                first: (c.dst_offset + at / from_size * to_size) / to_size,
                 file: c.file,
                 offset: preadable.then_some((c.file_offset + at) as u64),
             });
@@ -105,24 +126,166 @@ enum How {
     Fresh,
 }
 
+/// A load that failed after it began writing: the error, and the writes (indices into the
+/// plan) that may have changed their tensor. Nothing else was touched.
+pub(crate) type Failed = (crate::Error, Vec<usize>);
+
 /// Writes a checked plan into the module; returns the bytes written.
 pub(crate) fn apply(
     plan: &Plan<'_>,
     sources: &[SourceTensor<'_>],
     files: &[OpenFile<'_>],
     opts: &mut LoadOptions<'_>,
-) -> Result<u64> {
+) -> std::result::Result<u64, Failed> {
+    let untouched = |e| (e, Vec::new());
     let copies: Vec<Vec<Copy<'_>>> = plan.writes.iter().map(|w| w.copies(&sources[w.source])).collect();
-    let hows: Vec<How> = plan
+    let hows = decide(plan, sources, files, &copies, opts.zero_copy);
+    let scales: Vec<Option<Scale>> = plan
         .writes
         .iter()
-        .zip(&copies)
+        .map(|w| {
+            w.scale
+                .map(|(i, kind)| Scale::read(&sources[i], kind, &sources[w.source].shape))
+        })
+        .collect();
+    let job = |i: usize| Job {
+        write: i,
+        from: sources[plan.writes[i].source].dtype,
+        to: plan.writes[i].to,
+        scale: scales[i].as_ref(),
+    };
+    let acquired = acquire(plan, sources, files, &copies, &hows).map_err(untouched)?;
+
+    let total: u64 = plan.writes.iter().map(|w| w.bytes()).sum();
+    let mut touched = vec![false; plan.writes.len()];
+    opts.report_progress(0, total);
+    let mut done = swap_in_views(
+        plan,
+        &copies,
+        &hows,
+        acquired.mappings,
+        acquired.fresh,
+        &mut touched,
+    );
+
+    // In-place and fresh copies on the CPU, in parallel pieces; uploads to CUDA tensors.
+    let mut guards = Vec::new();
+    let mut cuda = Vec::new();
+    for (i, ((w, h), copies)) in plan.writes.iter().zip(&hows).zip(&copies).enumerate() {
+        if matches!(h, How::InPlace | How::Fresh) {
+            let guard = w.slot.lock_mut();
+            if matches!(guard.storage(), Storage::Cpu(_)) {
+                guards.push((i, guard, copies));
+            } else {
+                cuda.push((i, guard, copies));
+            }
+        }
+    }
+    let fail = |e, touched: &[bool]| {
+        let written: Vec<usize> = (0..touched.len()).filter(|&i| touched[i]).collect();
+        for &i in &written {
+            plan.writes[i].slot.set_written(false);
+        }
+        (e, written)
+    };
+    let mut pieces: Vec<Piece<'_, '_>> = Vec::new();
+    for (i, guard, copies) in &mut guards {
+        let dst = match guard.storage_mut().host_mut() {
+            Ok(host) => host.as_bytes_mut(),
+            Err(e) => return Err(fail(e, &touched)),
+        };
+        let from_file = sources[plan.writes[*i].source].slot.is_none();
+        split_into_pieces(job(*i), dst, copies, from_file, files, &mut pieces);
+    }
+    let mut rest = pieces.as_mut_slice();
+    while !rest.is_empty() {
+        let (batch, tail) = rest.split_at_mut(BATCH.min(rest.len()));
+        for p in batch.iter() {
+            touched[p.job.write] = true;
+        }
+        let read = batch.par_iter_mut().try_for_each(|p| match p.offset {
+            Some(off) => read_at(&files[p.file], p.dst, off),
+            None => {
+                p.job.convert(p.src, p.dst, p.first);
+                Ok(())
+            }
+        });
+        // Only a file changed or failing under the load gets here: every range was checked
+        // against its size.
+        read.map_err(|e| fail(e, &touched))?;
+        for p in batch.iter() {
+            if let (Some(f), None) = (files.get(p.file), p.offset) {
+                f.release(p.src);
+            }
+            done += p.dst.len() as u64;
+        }
+        opts.report_progress(done, total);
+        rest = tail;
+    }
+    drop(pieces);
+    for (i, guard, _) in guards
+        .iter_mut()
+        .filter(|(i, ..)| plan.writes[*i].to == DType::Bool)
+    {
+        let src = &sources[plan.writes[*i].source];
+        let host = guard.storage_mut().host_mut().map_err(|e| fail(e, &touched))?;
+        check_bools(host.as_bytes_mut(), src, files).map_err(|e| fail(e, &touched))?;
+    }
+    let mut staging = acquired.staging;
+    for (i, mut guard, copies) in cuda {
+        touched[i] = true;
+        let (w, src) = (&plan.writes[i], &sources[plan.writes[i].source]);
+        let uploaded = if src.dtype == w.to && w.to != DType::Bool && copies.len() == 1 && w.scale.is_none() {
+            guard.storage_mut().write_host_bytes(copies[0].data)
+        } else {
+            let n = guard.size_in_bytes();
+            let host = &mut staging.as_mut().expect("sized above").as_bytes_mut()[..n];
+            for c in copies {
+                let len = c.data.len() / src.dtype.size_in_bytes() * w.to.size_in_bytes();
+                let first = c.dst_offset / w.to.size_in_bytes();
+                job(i).convert(c.data, &mut host[c.dst_offset..c.dst_offset + len], first);
+            }
+            let valid = if w.to == DType::Bool {
+                check_bools(host, src, files)
+            } else {
+                Ok(())
+            };
+            valid.and_then(|()| guard.storage_mut().write_host_bytes(host))
+        };
+        if let Err(e) = uploaded {
+            drop(guard);
+            return Err(fail(e, &touched));
+        }
+        done += guard.size_in_bytes() as u64;
+        opts.report_progress(done, total);
+    }
+    drop(guards);
+    for w in &plan.writes {
+        w.slot.set_written(true);
+    }
+    // A load of views only has reported nothing since the start.
+    opts.report_progress(total, total);
+    Ok(total)
+}
+
+/// How each write lands: a view of the file, a fresh tensor, or a copy in place.
+fn decide(
+    plan: &Plan<'_>,
+    sources: &[SourceTensor<'_>],
+    files: &[OpenFile<'_>],
+    copies: &[Vec<Copy<'_>>],
+    zero_copy: bool,
+) -> Vec<How> {
+    plan.writes
+        .iter()
+        .zip(copies)
         .map(|(w, copies)| {
             let src = &sources[w.source];
             let device = w.slot.device();
             // One contiguous range (a whole tensor, or a dim-0 shard) of the same dtype,
-            // aligned for it: the file's pages can be the tensor.
-            let viewable = opts.zero_copy
+            // aligned for it: the file's pages can be the tensor. Never for a dtype with invalid
+            // bit patterns (bool): a mapped page can change under the view after any check.
+            let viewable = zero_copy
                 && matches!(device, Device::Cpu | Device::Meta)
                 && src.slot.is_none()
                 && src.dtype == w.to
@@ -136,11 +299,26 @@ pub(crate) fn apply(
                 _ => How::InPlace,
             }
         })
-        .collect();
+        .collect()
+}
 
-    // Acquire first.
+/// What a load needs before its first write: mappings for views, fresh tensors, and the
+/// host staging buffer for GPU tensors whose bytes are gathered, converted or checked first.
+struct Acquired {
+    mappings: Vec<Option<FileMapping>>,
+    fresh: Vec<Option<Tensor>>,
+    staging: Option<HostBuffer>,
+}
+
+fn acquire(
+    plan: &Plan<'_>,
+    sources: &[SourceTensor<'_>],
+    files: &[OpenFile<'_>],
+    copies: &[Vec<Copy<'_>>],
+    hows: &[How],
+) -> Result<Acquired> {
     let mut mappings: Vec<Option<FileMapping>> = (0..files.len()).map(|_| None).collect();
-    for h in &hows {
+    for h in hows {
         if let How::View(f) = *h {
             if mappings[f].is_none() {
                 let file = files[f].file.as_ref().expect("viewable files have a handle");
@@ -152,130 +330,78 @@ pub(crate) fn apply(
         }
     }
     let mut fresh: Vec<Option<Tensor>> = Vec::with_capacity(hows.len());
-    for (w, h) in plan.writes.iter().zip(&hows) {
+    for (w, h) in plan.writes.iter().zip(hows) {
         fresh.push(match h {
             How::Fresh => Some(Tensor::empty(w.slot.shape(), (Device::Cpu, w.to))?),
             _ => None,
         });
     }
-    // GPU tensors that need their bytes gathered or converted on the host first.
-    let cuda_cast_bytes = plan
+    let staged_bytes = plan
         .writes
         .iter()
-        .zip(&copies)
+        .zip(copies)
         .filter(|(w, copies)| {
             matches!(w.slot.device(), Device::Cuda(_))
-                && (sources[w.source].dtype != w.to || copies.len() > 1)
+                && (sources[w.source].dtype != w.to || w.to == DType::Bool || copies.len() > 1)
         })
         .map(|(w, _)| w.bytes() as usize)
         .max();
-    let mut staging = cuda_cast_bytes.map(HostBuffer::zeroed).transpose()?;
+    let staging = staged_bytes.map(HostBuffer::zeroed).transpose()?;
+    Ok(Acquired {
+        mappings,
+        fresh,
+        staging,
+    })
+}
 
-    let total: u64 = plan.writes.iter().map(|w| w.bytes()).sum();
-    let mut done = 0u64;
-    opts.report_progress(0, total);
-
-    // Views: the slot takes a tensor over the file's pages.
-    for (i, ((w, h), fresh)) in plan.writes.iter().zip(&hows).zip(&mut fresh).enumerate() {
+/// Views: the slot takes a tensor over the file's pages; a fresh tensor takes a meta slot's
+/// place (its bytes follow with the copies). Returns the bytes placed.
+fn swap_in_views(
+    plan: &Plan<'_>,
+    copies: &[Vec<Copy<'_>>],
+    hows: &[How],
+    mappings: Vec<Option<FileMapping>>,
+    mut fresh: Vec<Option<Tensor>>,
+    touched: &mut [bool],
+) -> u64 {
+    let mut done = 0;
+    for (i, (w, h)) in plan.writes.iter().zip(hows).enumerate() {
         let tensor = match h {
             How::View(f) => {
                 let map = mappings[*f].as_ref().expect("mapped above");
                 // SAFETY: each checkpoint tensor's byte range is validated and disjoint from
                 // every other's, and each is the source of at most one write, so no two views
-                // overlap; the range is aligned to the dtype's size (checked in `viewable`).
+                // overlap; the range is aligned to the dtype's size (checked in `decide`), and
+                // the dtype accepts every bit pattern (bool is never viewed).
                 let c = &copies[i][0];
                 let buf = unsafe { HostBuffer::file_view(map, c.file_offset, c.data.len()) };
                 let buf = buf.expect("validated ranges lie inside the file");
+                done += w.bytes();
                 Tensor::from_storage(&w.slot.shape(), w.to, Storage::Cpu(buf))
             }
-            // Filled below with the in-place copies, which count its bytes.
-            How::Fresh => fresh.take().expect("allocated above"),
+            How::Fresh => fresh[i].take().expect("allocated above"),
             How::InPlace => continue,
         };
-        if matches!(h, How::View(_)) {
-            done += w.bytes();
-        }
+        touched[i] = true;
         w.slot.swap_in(tensor, true);
     }
+    done
+}
 
-    // In-place and fresh copies on the CPU, in parallel pieces; uploads to CUDA tensors.
-    let mut guards = Vec::new();
-    let mut cuda = Vec::new();
-    for ((w, h), copies) in plan.writes.iter().zip(&hows).zip(&copies) {
-        if matches!(h, How::InPlace | How::Fresh) {
-            let guard = w.slot.lock_mut();
-            if matches!(guard.storage(), Storage::Cpu(_)) {
-                guards.push((guard, w.source, w.to, copies));
-            } else {
-                cuda.push((guard, w.source, w.to, copies));
-            }
-        }
+/// Bool bytes as they were copied into the module: a file rewritten after the plan checked it
+/// can put any byte here, and a `bool` other than 0 or 1 is undefined behaviour in safe code.
+/// Such bytes are cleared to `false` before the error, so no invalid value is ever left.
+fn check_bools(bytes: &mut [u8], src: &SourceTensor<'_>, files: &[OpenFile<'_>]) -> Result<()> {
+    let bad = bytes.iter().filter(|&&b| b > 1).count();
+    if bad == 0 {
+        return Ok(());
     }
-    let mut pieces: Vec<Piece<'_, '_>> = Vec::new();
-    for (guard, source, to, copies) in &mut guards {
-        let src = &sources[*source];
-        let dst = guard.storage_mut().host_mut()?.as_bytes_mut();
-        let (from, to) = (src.dtype, *to);
-        split_into_pieces(dst, copies, from, to, src.slot.is_none(), files, &mut pieces);
+    for b in bytes.iter_mut().filter(|b| **b > 1) {
+        *b = 0;
     }
-    let mut rest = pieces.as_mut_slice();
-    while !rest.is_empty() {
-        let (batch, tail) = rest.split_at_mut(BATCH.min(rest.len()));
-        let read = batch.par_iter_mut().try_for_each(|p| match p.offset {
-            Some(off) => read_at(&files[p.file], p.dst, off),
-            None => {
-                convert(p.from, p.to, p.src, p.dst);
-                Ok(())
-            }
-        });
-        if let Err(e) = read {
-            // Only a file changed or failing under the load gets here (every range was checked
-            // against its size): the tensors may hold part of their data, and say so.
-            for w in &plan.writes {
-                w.slot.set_written(false);
-            }
-            return Err(e);
-        }
-        for p in batch.iter() {
-            if let (Some(f), None) = (files.get(p.file), p.offset) {
-                f.release(p.src);
-            }
-            done += p.dst.len() as u64;
-        }
-        opts.report_progress(done, total);
-        rest = tail;
-    }
-    drop(pieces);
-    for (mut guard, source, to, copies) in cuda {
-        let src = &sources[source];
-        let uploaded = if src.dtype == to && copies.len() == 1 {
-            guard.storage_mut().write_host_bytes(copies[0].data)
-        } else {
-            let n = guard.size_in_bytes();
-            let host = &mut staging.as_mut().expect("sized above").as_bytes_mut()[..n];
-            for c in copies {
-                let len = c.data.len() / src.dtype.size_in_bytes() * to.size_in_bytes();
-                convert(src.dtype, to, c.data, &mut host[c.dst_offset..c.dst_offset + len]);
-            }
-            guard.storage_mut().write_host_bytes(host)
-        };
-        if let Err(e) = uploaded {
-            // A driver failure mid-load (everything else was checked before): the tensors
-            // written so far are not rolled back, so none of them counts as written.
-            drop(guard);
-            for w in &plan.writes {
-                w.slot.set_written(false);
-            }
-            return Err(e);
-        }
-        done += guard.size_in_bytes() as u64;
-        opts.report_progress(done, total);
-    }
-    drop(guards);
-    for w in &plan.writes {
-        w.slot.set_written(true);
-    }
-    // A load of views only has reported nothing since the start.
-    opts.report_progress(total, total);
-    Ok(total)
+    Err(super::file::bad(
+        &files[src.file].path,
+        Some(&src.key),
+        format!("the file changed during the load: {bad} bool byte(s) other than 0 or 1 were copied (cleared to false)"),
+    ))
 }

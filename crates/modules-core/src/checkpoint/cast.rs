@@ -3,6 +3,7 @@
 //! Safetensors data is little-endian, as is every target this crate builds for (x86_64,
 //! aarch64); bytes are copied as they are.
 
+use float8::{F8E4M3, F8E5M2};
 use half::{bf16, f16};
 
 use crate::{DType, Element};
@@ -27,6 +28,8 @@ fn significand_bits(d: DType) -> Option<u32> {
         DType::F32 => 24,
         DType::F16 => 11,
         DType::BF16 => 8,
+        DType::F8E4M3 => 4,
+        DType::F8E5M2 => 3,
         _ => return None,
     })
 }
@@ -44,7 +47,7 @@ pub(crate) fn is_lossless_or_float(from: DType, to: DType) -> bool {
 }
 
 /// Converts `src` (elements of `from`) into `dst` (elements of `to`, the same count). Neither
-/// slice needs to be aligned. Bool sources must hold only 0 and 1 (checked by the planner).
+/// slice needs to be aligned. Any source bytes are accepted: bool sources are read as bytes.
 pub(crate) fn convert(from: DType, to: DType, src: &[u8], dst: &mut [u8]) {
     if from == to {
         dst.copy_from_slice(src);
@@ -63,6 +66,8 @@ pub(crate) fn convert(from: DType, to: DType, src: &[u8], dst: &mut [u8]) {
                 DType::I8 => run::<$s, i8>(src, dst),
                 DType::U8 => run::<$s, u8>(src, dst),
                 DType::Bool => run::<$s, bool>(src, dst),
+                DType::F8E4M3 => run::<$s, F8E4M3>(src, dst),
+                DType::F8E5M2 => run::<$s, F8E5M2>(src, dst),
             }
         };
     }
@@ -76,7 +81,12 @@ pub(crate) fn convert(from: DType, to: DType, src: &[u8], dst: &mut [u8]) {
         DType::I16 => dispatch_to!(i16),
         DType::I8 => dispatch_to!(i8),
         DType::U8 => dispatch_to!(u8),
-        DType::Bool => dispatch_to!(bool),
+        // Read as bytes: a bool source is checked by the planner, but the file may change
+        // after that, and reading a byte other than 0 or 1 as `bool` is undefined behaviour.
+        // Such a byte converts as its integer value (a wrong value, never an invalid one).
+        DType::Bool => dispatch_to!(u8),
+        DType::F8E4M3 => dispatch_to!(F8E4M3),
+        DType::F8E5M2 => dispatch_to!(F8E5M2),
     }
 }
 
@@ -84,8 +94,8 @@ fn run<S: Element, D: Element>(src: &[u8], dst: &mut [u8]) {
     let (s, d) = (size_of::<S>(), size_of::<D>());
     assert_eq!(src.len() / s, dst.len() / d, "convert: element counts differ");
     for (i, o) in src.chunks_exact(s).zip(dst.chunks_exact_mut(d)) {
-        // SAFETY: `i` holds size_of::<S>() bytes, read unaligned; S is plain old data and a
-        // bool source was checked to hold only 0 or 1. `o` holds size_of::<D>() bytes.
+        // SAFETY: `i` holds size_of::<S>() bytes, read unaligned; S is never `bool` (bool sources
+        // are read as u8), so every bit pattern is a valid S. `o` holds size_of::<D>() bytes.
         let x: S = unsafe { std::ptr::read_unaligned(i.as_ptr() as *const S) };
         let y = D::from_f64(x.to_f64());
         unsafe { std::ptr::write_unaligned(o.as_mut_ptr() as *mut D, y) }

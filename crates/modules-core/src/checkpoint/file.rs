@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 
 use memmap2::Mmap;
 use safetensors::tensor::{Metadata, TensorInfo};
-use safetensors::SafeTensorError;
+use safetensors::{Dtype, SafeTensorError};
 
 use super::header::{scan, Entries, RawEntry};
 use crate::{DType, Error, Result};
@@ -29,6 +29,10 @@ pub(crate) struct SourceTensor<'a> {
     /// The key as the checkpoint spells it.
     pub key: std::borrow::Cow<'a, str>,
     pub dtype: DType,
+    /// A dtype the format names but modules cannot hold or convert (`F8_E8M0`, `F4`, `U32`,
+    /// ...): `dtype` is then meaningless, and using the tensor is an error naming this. An
+    /// unused one never fails a load.
+    pub unsupported: Option<&'static str>,
     pub shape: Vec<usize>,
     pub data: &'a [u8],
     /// Index of the file it lives in (for messages and zero-copy views).
@@ -131,15 +135,15 @@ impl<'b> OpenFile<'b> {
         let dtypes = entries
             .iter()
             .map(|(key, e)| check_entry(path, key, e))
-            .collect::<Result<Vec<DType>>>()?;
+            .collect::<Result<Vec<Stored>>>()?;
         // The format's own validation (contiguous offsets, sizes), by the safetensors crate on
         // the entries parsed above: its `read_metadata` would parse the JSON a second time.
         let infos = entries
             .iter()
             .zip(&dtypes)
-            .map(|((k, e), &dtype)| {
+            .map(|((k, e), stored)| {
                 let info = TensorInfo {
-                    dtype: super::save::st_dtype(dtype),
+                    dtype: stored.format,
                     shape: e.shape.clone(),
                     data_offsets: e.data_offsets,
                 };
@@ -156,10 +160,11 @@ impl<'b> OpenFile<'b> {
         Ok(entries
             .into_iter()
             .zip(dtypes)
-            .map(|((key, e), dtype)| {
+            .map(|((key, e), stored)| {
                 let (s, t) = e.data_offsets;
                 SourceTensor {
-                    dtype,
+                    dtype: stored.dtype.unwrap_or(DType::U8),
+                    unsupported: stored.dtype.is_none().then(|| format_name(stored.format)),
                     shape: e.shape,
                     data: &bytes[data_start + s..data_start + t],
                     key,
@@ -173,6 +178,9 @@ impl<'b> OpenFile<'b> {
     }
 }
 
+/// `safetensors::tensor::MAX_HEADER_SIZE`, which the crate does not export.
+const MAX_HEADER_BYTES: u64 = 100_000_000;
+
 fn header_len(path: &Path, bytes: &[u8]) -> Result<usize> {
     let Some(first) = bytes.get(..8) else {
         return Err(bad(
@@ -185,6 +193,15 @@ fn header_len(path: &Path, bytes: &[u8]) -> Result<usize> {
         ));
     };
     let n = u64::from_le_bytes(first.try_into().expect("8 bytes"));
+    // The safetensors crate's own cap, enforced here because the header is parsed by `scan`
+    // and validated through `Metadata::new`, which skips it.
+    if n > MAX_HEADER_BYTES {
+        return Err(bad(
+            path,
+            None,
+            format!("header length {n} exceeds the 100 MB (100000000 bytes) safetensors allows: refused before reading it"),
+        ));
+    }
     if n > (bytes.len() - 8) as u64 {
         return Err(bad(
             path,
@@ -195,23 +212,75 @@ fn header_len(path: &Path, bytes: &[u8]) -> Result<usize> {
     Ok(n as usize)
 }
 
+/// Every dtype the safetensors format names, by its header name.
+const FORMAT_DTYPES: [(&str, Dtype); 20] = [
+    ("BOOL", Dtype::BOOL),
+    ("F4", Dtype::F4),
+    ("F6_E2M3", Dtype::F6_E2M3),
+    ("F6_E3M2", Dtype::F6_E3M2),
+    ("U8", Dtype::U8),
+    ("I8", Dtype::I8),
+    ("F8_E5M2", Dtype::F8_E5M2),
+    ("F8_E4M3", Dtype::F8_E4M3),
+    ("F8_E8M0", Dtype::F8_E8M0),
+    ("I16", Dtype::I16),
+    ("U16", Dtype::U16),
+    ("F16", Dtype::F16),
+    ("BF16", Dtype::BF16),
+    ("I32", Dtype::I32),
+    ("U32", Dtype::U32),
+    ("F32", Dtype::F32),
+    ("C64", Dtype::C64),
+    ("F64", Dtype::F64),
+    ("I64", Dtype::I64),
+    ("U64", Dtype::U64),
+];
+
+fn format_name(format: Dtype) -> &'static str {
+    FORMAT_DTYPES
+        .iter()
+        .find(|(_, d)| *d == format)
+        .map_or("?", |(n, _)| n)
+}
+
+/// A tensor's dtype as the file stores it, and the dtype modules holds it as, if any.
+struct Stored {
+    format: Dtype,
+    dtype: Option<DType>,
+}
+
 /// Dtype, element count against byte range: checks the crate also makes, here with the name.
-fn check_entry(path: &Path, key: &str, e: &RawEntry<'_>) -> Result<DType> {
-    let dtype: DType = e.dtype.parse().map_err(|_| {
-        bad(
+fn check_entry(path: &Path, key: &str, e: &RawEntry<'_>) -> Result<Stored> {
+    let Some(&(_, format)) = FORMAT_DTYPES.iter().find(|(n, _)| *n == e.dtype) else {
+        let names: Vec<&str> = FORMAT_DTYPES.iter().map(|(n, _)| *n).collect();
+        return Err(bad(
             path,
             Some(key),
             format!(
-                "unknown or unsupported dtype {:?} (expected one of F64, F32, F16, BF16, I64, I32, I16, I8, U8, BOOL)",
-                e.dtype
+                "unknown dtype {:?} (safetensors names {})",
+                e.dtype,
+                names.join(", ")
             ),
-        )
-    })?;
-    let bytes = e
+        ));
+    };
+    let dtype = e.dtype.parse::<DType>().ok();
+    // Sub-byte dtypes (F4, F6) pack elements: the byte count is the bit count over 8, whole.
+    let bits = e
         .shape
         .iter()
-        .try_fold(dtype.size_in_bytes(), |a, &d| a.checked_mul(d))
+        .try_fold(format.bitsize(), |a, &d| a.checked_mul(d))
         .ok_or_else(|| bad(path, Some(key), format!("shape {:?} overflows", e.shape)))?;
+    if bits % 8 != 0 {
+        return Err(bad(
+            path,
+            Some(key),
+            format!(
+                "shape {:?} of {} holds {bits} bits, not a whole number of bytes",
+                e.shape, e.dtype
+            ),
+        ));
+    }
+    let bytes = bits / 8;
     let (s, t) = e.data_offsets;
     if t < s || t - s != bytes {
         return Err(bad(
@@ -220,12 +289,12 @@ fn check_entry(path: &Path, key: &str, e: &RawEntry<'_>) -> Result<DType> {
             format!(
                 "shape {:?} of {} needs {bytes} bytes, but data_offsets [{s}, {t}] hold {}",
                 e.shape,
-                dtype.safetensors_name(),
+                e.dtype,
                 t as i128 - s as i128
             ),
         ));
     }
-    Ok(dtype)
+    Ok(Stored { format, dtype })
 }
 
 fn format_error(

@@ -3,7 +3,7 @@
 //! tensors saved in parts by rank).
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 
 use super::file::{bad, io, OpenFile};
 use crate::Result;
@@ -65,31 +65,29 @@ fn open_index(path: &Path) -> Result<(Vec<OpenFile<'static>>, IndexInfo)> {
             "the index has no \"weight_map\" (and no \"shard_map\"): no tensor is listed",
         ));
     }
-    let dir = path.parent().unwrap_or(Path::new("."));
-    let mut shards: Vec<&str> = index.weight_map.values().map(String::as_str).collect();
-    shards.extend(
-        index
-            .shard_map
-            .values()
-            .flat_map(|e| e.parts.iter().map(|p| p.file.as_str())),
-    );
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    // Each shard with the first entry (in name order) that names it, for messages.
+    let mut shards: Vec<(&str, &str)> = index
+        .weight_map
+        .iter()
+        .map(|(k, f)| (f.as_str(), k.as_str()))
+        .chain(
+            index
+                .shard_map
+                .iter()
+                .flat_map(|(k, e)| e.parts.iter().map(move |p| (p.file.as_str(), k.as_str()))),
+        )
+        .collect();
     shards.sort_unstable();
-    shards.dedup();
+    shards.dedup_by_key(|(f, _)| *f);
     let mut files = Vec::with_capacity(shards.len());
-    for shard in &shards {
-        let shard_path = dir.join(shard);
-        if !shard_path.is_file() {
-            return Err(bad(
-                path,
-                None,
-                format!(
-                    "the index names shard {shard:?}, which does not exist at {}",
-                    shard_path.display()
-                ),
-            ));
-        }
-        files.push(OpenFile::open(&shard_path)?);
+    for &(shard, entry) in &shards {
+        files.push(OpenFile::open(&confined(path, dir, shard, entry)?)?);
     }
+    let shards: Vec<&str> = shards.into_iter().map(|(f, _)| f).collect();
     let file_index: HashMap<String, usize> = shards
         .iter()
         .enumerate()
@@ -109,4 +107,50 @@ fn open_index(path: &Path) -> Result<(Vec<OpenFile<'static>>, IndexInfo)> {
             file_index,
         },
     ))
+}
+
+/// The file that an index entry names, confined to the index's folder `dir`: no absolute path,
+/// no `..`, and no symlink whose target leaves the folder (path traversal through shard names
+/// is a known attack on model loaders). Checked before anything is opened.
+fn confined(index: &Path, dir: &Path, shard: &str, entry: &str) -> Result<PathBuf> {
+    let outside = |why: String| {
+        bad(
+            index,
+            Some(entry),
+            format!(
+                "the index names shard {shard:?}, {why}: shard files must lie in the index's folder {}",
+                dir.display()
+            ),
+        )
+    };
+    let relative = Path::new(shard);
+    if shard.is_empty() || relative.is_absolute() {
+        return Err(outside("an absolute or empty path".into()));
+    }
+    if relative
+        .components()
+        .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(outside("a path that climbs out with `..`".into()));
+    }
+    let joined = dir.join(relative);
+    let real = match joined.canonicalize() {
+        Ok(p) if p.is_file() => p,
+        _ => {
+            return Err(bad(
+                index,
+                Some(entry),
+                format!(
+                    "the index names shard {shard:?}, which does not exist at {}",
+                    joined.display()
+                ),
+            ))
+        }
+    };
+    let real_dir = dir.canonicalize().map_err(io(dir))?;
+    if !real.starts_with(&real_dir) {
+        return Err(outside(format!("a symlink to {}", real.display())));
+    }
+    // The resolved path: a link swapped after this check cannot redirect the open.
+    Ok(real)
 }

@@ -8,6 +8,7 @@
 mod apply;
 mod cast;
 mod copies;
+mod dequant;
 mod file;
 mod header;
 mod index;
@@ -153,7 +154,22 @@ fn load<M: Module + ?Sized>(
 ) -> Result<LoadReport> {
     let slots = named_slots(m);
     let plan = plan::plan(m.type_name(), &slots, sources, &options, false)?;
-    let bytes = apply::apply(&plan, sources, files, &mut options)?;
+    let bytes = apply::apply(&plan, sources, files, &mut options).map_err(|(cause, written)| {
+        if written.is_empty() {
+            return cause;
+        }
+        let name_of = |i: usize| {
+            let id = plan.writes[i].slot.slot_id();
+            slots
+                .iter()
+                .find(|s| s.slot.slot_id() == id)
+                .map_or_else(String::new, |s| s.name.clone())
+        };
+        crate::Error::PartialLoad {
+            cause: Box::new(cause),
+            written: written.into_iter().map(name_of).collect(),
+        }
+    })?;
     if options.init_missing {
         init_unwritten(&slots)?;
     }

@@ -97,6 +97,11 @@ pub(crate) fn assemble<'a>(
                     ),
                 ));
             }
+            if let Some(stored) = t.unsupported {
+                return Err(fail(format!(
+                    "its parts are stored as {stored}, which modules cannot hold"
+                )));
+            }
             if *dtype.get_or_insert(t.dtype) != t.dtype {
                 return Err(fail(format!(
                     "its parts disagree in dtype ({} and {})",
@@ -119,6 +124,7 @@ pub(crate) fn assemble<'a>(
         }
         let first = assembled.first().map_or(0, |p| p.file);
         out.push(SourceTensor {
+            unsupported: None,
             key: name.clone().into(),
             dtype: dtype.ok_or_else(|| fail("the index lists no part of it".into()))?,
             shape: entry.global_shape.clone(),

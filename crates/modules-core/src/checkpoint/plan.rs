@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::dequant::{find_scale, ScaleKind};
 use super::file::SourceTensor;
 use super::options::LoadOptions;
 use crate::module::{IdMap, NameMap, NamedSlot};
@@ -15,6 +16,8 @@ pub(crate) struct Write<'m> {
     pub to: DType,
     /// The part of the checkpoint tensor this process holds, for a sharded module.
     pub shard: Option<crate::shard::ShardInfo>,
+    /// For an FP8 source written into a wider float: its scale (index into the sources).
+    pub scale: Option<(usize, ScaleKind)>,
 }
 
 /// What a load will do.
@@ -113,7 +116,13 @@ pub(crate) fn plan<'m>(
         let mut ok = true;
         for &(n, i) in &found {
             let src = &sources[i];
-            if src.shape != shape {
+            if let Some(stored) = src.unsupported {
+                errors.push(format!(
+                    "dtype mismatch for {}: the checkpoint stores it as {stored}, which modules cannot hold or convert to {to}",
+                    n.name
+                ));
+                ok = false;
+            } else if src.shape != shape {
                 errors.push(format!(
                     "size mismatch for {}: copying a param with shape {} from checkpoint, the shape in current model is {}.",
                     n.name,
@@ -167,6 +176,26 @@ pub(crate) fn plan<'m>(
                 }
             }
         }
+        let mut scale = None;
+        if ok && sources[found[0].1].dtype.is_fp8() && !to.is_fp8() && to.is_float() {
+            let (n, i) = found[0];
+            let index_of = |name: &str| by_key.get(name).copied();
+            match find_scale(&n.name, &sources[i].shape, sources, index_of) {
+                Ok(Some(_)) if shard.is_some() => {
+                    errors.push(format!("{}: dequantizing FP8 into a sharded tensor is not supported; load it whole, then shard", n.name));
+                    ok = false;
+                }
+                Ok(Some((j, kind))) => {
+                    used[j] = true;
+                    scale = Some((j, kind));
+                }
+                Ok(None) => {}
+                Err(why) => {
+                    errors.push(format!("dequantization of {}: {why}", n.name));
+                    ok = false;
+                }
+            }
+        }
         if ok {
             let (n, i) = found[0];
             // A source that is this very slot (a module's own state dict) needs no write.
@@ -176,6 +205,7 @@ pub(crate) fn plan<'m>(
                     source: i,
                     to,
                     shard,
+                    scale,
                 });
             }
         }

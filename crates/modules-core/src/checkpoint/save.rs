@@ -27,6 +27,8 @@ pub(crate) fn st_dtype(d: DType) -> Dtype {
         DType::I8 => Dtype::I8,
         DType::U8 => Dtype::U8,
         DType::Bool => Dtype::BOOL,
+        DType::F8E4M3 => Dtype::F8_E4M3,
+        DType::F8E5M2 => Dtype::F8_E5M2,
     }
 }
 
@@ -136,11 +138,27 @@ fn write_index_temp(dir: &Path, index: &serde_json::Value) -> Result<PathBuf> {
     Ok(path)
 }
 
+/// Puts a written temporary file in place, durably: the file's data reaches the disk before
+/// the rename, and the folder's entry after it, so a crash leaves the old file or the new one
+/// under the final name, never a torn one.
 fn commit(path: &Path) -> Result<()> {
-    std::fs::rename(temp_name(path), path).map_err(|source| Error::Io {
+    let io = |source| Error::Io {
         path: path.to_path_buf(),
         source,
-    })
+    };
+    let tmp = temp_name(path);
+    std::fs::File::open(&tmp).and_then(|f| f.sync_all()).map_err(io)?;
+    std::fs::rename(&tmp, path).map_err(io)?;
+    #[cfg(unix)]
+    {
+        // A folder opens read-only on Unix, and fsync on it persists its entries (the rename).
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d,
+            _ => Path::new("."),
+        };
+        std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(io)?;
+    }
+    Ok(())
 }
 
 pub(crate) fn save_file(slots: &[NamedSlot<'_>], path: &Path) -> Result<()> {

@@ -73,6 +73,7 @@ pub(crate) fn sources<'h>(holders: &'h [Holder<'_>]) -> Vec<SourceTensor<'h>> {
     holders
         .iter()
         .map(|h| SourceTensor {
+            unsupported: None,
             key: h.key.into(),
             dtype: h.dtype,
             shape: h.shape.clone(),

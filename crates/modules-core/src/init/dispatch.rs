@@ -16,7 +16,8 @@ pub(crate) fn fill_random(t: &mut Tensor, fill: RandomFill, generator: Option<&m
         Device::Cuda(_) | Device::Cpu => {}
     }
     let dtype = t.dtype();
-    if !dtype.is_float() {
+    // PyTorch's random kernels refuse the 8-bit floats too ("not implemented for 'Float8_e4m3fn'").
+    if !dtype.is_float() || dtype.is_fp8() {
         return Err(Error::UnsupportedDType { op: function, dtype });
     }
     let blocks = blocks_needed(&fill, dtype, t.numel());

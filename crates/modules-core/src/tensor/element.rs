@@ -1,5 +1,6 @@
 //! Rust types that are tensor elements.
 
+use float8::{F8E4M3, F8E5M2};
 use half::{bf16, f16};
 
 use crate::DType;
@@ -50,6 +51,12 @@ float_element!(i16, DType::I16, |v: f64| v as i16, |x: i16| x as f64);
 float_element!(i8, DType::I8, |v: f64| v as i8, |x: i8| x as f64);
 float_element!(u8, DType::U8, |v: f64| v as u8, |x: u8| x as f64);
 float_element!(bool, DType::Bool, |v: f64| v != 0.0, |x: bool| x as u8 as f64);
+float_element!(F8E4M3, DType::F8E4M3, F8E4M3::from_f64, |x: F8E4M3| {
+    F8E4M3::to_f64(&x)
+});
+float_element!(F8E5M2, DType::F8E5M2, F8E5M2::from_f64, |x: F8E5M2| {
+    F8E5M2::to_f64(&x)
+});
 
 /// Writes `value` converted to `dtype` into `out` (one element's bytes, native endian).
 pub(crate) fn encode(dtype: DType, value: f64, out: &mut [u8]) {
@@ -71,5 +78,7 @@ pub(crate) fn encode(dtype: DType, value: f64, out: &mut [u8]) {
         DType::I8 => put::<i8>(value, out),
         DType::U8 => put::<u8>(value, out),
         DType::Bool => out[0] = (value != 0.0) as u8,
+        DType::F8E4M3 => put::<F8E4M3>(value, out),
+        DType::F8E5M2 => put::<F8E5M2>(value, out),
     }
 }

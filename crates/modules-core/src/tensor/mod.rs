@@ -276,6 +276,8 @@ impl Tensor {
             DType::I8 => conv::<i8>(t),
             DType::U8 => conv::<u8>(t),
             DType::Bool => conv::<bool>(t),
+            DType::F8E4M3 => conv::<float8::F8E4M3>(t),
+            DType::F8E5M2 => conv::<float8::F8E5M2>(t),
         }
     }
 
@@ -357,6 +359,8 @@ impl Tensor {
             DType::F32 => put::<f32>(&mut out, &values)?,
             DType::F64 => put::<f64>(&mut out, &values)?,
             DType::F16 => put::<half::f16>(&mut out, &values)?,
+            DType::F8E4M3 => put::<float8::F8E4M3>(&mut out, &values)?,
+            DType::F8E5M2 => put::<float8::F8E5M2>(&mut out, &values)?,
             _ => put::<half::bf16>(&mut out, &values)?,
         }
         if device == Device::Cpu {

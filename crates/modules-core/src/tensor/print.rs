@@ -208,6 +208,8 @@ fn gather(t: &Tensor, indices: &[usize]) -> Result<Values> {
         DType::I8 => ints::<i8>(t, indices),
         DType::U8 => ints::<u8>(t, indices),
         DType::Bool => Ok(Values::Bool(pick::<bool>(t, indices)?)),
+        DType::F8E4M3 => floats::<float8::F8E4M3>(t, indices),
+        DType::F8E5M2 => floats::<float8::F8E5M2>(t, indices),
     }
 }
 
