@@ -356,3 +356,39 @@ fn zero_copy_tensors_outlive_the_file_name_and_the_loader() {
         a.weight.tensor().to_vec::<f32>().unwrap()
     );
 }
+
+/// transformers' `position_ids`/`inv_freq` case: a checkpoint may or may not carry a key for a
+/// non-persistent buffer. Present, it is reported as ignored (not unexpected, not loaded);
+/// absent, it is not missing; and it is never saved.
+#[test]
+fn keys_of_non_persistent_buffers_are_ignored_never_required_never_saved() {
+    let dir = tempfile::tempdir().unwrap();
+    let m = modules::new!(common::Model, 10, 4, n_layers = 1).unwrap();
+    let path = dir.path().join("model.safetensors");
+    m.save_safetensors(&path).unwrap();
+    let saved = std::fs::read(&path).unwrap();
+    let names = safetensors::SafeTensors::deserialize(&saved)
+        .unwrap()
+        .names()
+        .len();
+    assert_eq!(
+        names,
+        m.state_dict().len(),
+        "the non-persistent cache is not saved"
+    );
+
+    let mut with_cache = m.state_dict();
+    let cache = Tensor::from_slice(&[7f32; 4], [4], Cpu).unwrap();
+    with_cache.insert("layers.0.attn.cache", Buffer::new(cache).shared().clone());
+    let mut n = skip_init!(common::Model, 10, 4, n_layers = 1).unwrap();
+    let r = n.load_state_dict(&with_cache, LoadOptions::strict()).unwrap();
+    assert!(r.is_complete(), "{r}");
+    assert_eq!(r.ignored, ["layers.0.attn.cache"]);
+    assert_ne!(
+        n.layers[0].attn.cache.tensor().to_vec::<f32>().unwrap(),
+        [7f32; 4],
+        "not loaded"
+    );
+    let r = n.load_safetensors(&path, LoadOptions::strict()).unwrap();
+    assert!(r.is_complete() && r.ignored.is_empty(), "{r}");
+}

@@ -143,6 +143,7 @@ fn report(plan: plan::Plan<'_>, bytes: u64) -> LoadReport {
         skipped: plan.skipped,
         missing: plan.missing,
         unexpected: plan.unexpected,
+        ignored: plan.ignored,
     }
 }
 

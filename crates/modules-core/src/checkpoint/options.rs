@@ -105,6 +105,22 @@ impl<'p> LoadOptions<'p> {
     /// to the process's own pages, never to the file. Tensors that need a cast, whose data is
     /// misaligned for their dtype, or that live on a GPU are copied as usual. A meta module
     /// can be loaded this way (PyTorch's `assign=True`): its tensors land on the CPU.
+    ///
+    /// **The mmap contract** (memmap2's, safetensors' `safe_open`, PyTorch's `mmap=True`): the
+    /// file must not change while views of it live.
+    /// - Another process rewriting it in place changes the values of the views whose pages
+    ///   this process has not written (a private mapping shares unwritten pages with the
+    ///   page cache). Only dtypes that accept every bit pattern are viewed; bool tensors are
+    ///   always copied and checked, so a rewrite can give wrong values, never invalid ones.
+    /// - Truncating it makes the next read of a page past the new end raise SIGBUS, which
+    ///   ends the process.
+    /// - Replacing it by rename (what `save_safetensors` and most tools do) is safe: the views
+    ///   keep the old file's pages.
+    ///
+    /// This is a safe method, unlike candle's `MmapedSafetensors::new`, because what breaks
+    /// the contract is another process, which no `unsafe` block at the call site can check,
+    /// and because within this process the views can only ever hold valid values; the
+    /// remaining hazard, SIGBUS on truncation, ends the process rather than corrupting it.
     pub fn zero_copy(mut self, zero_copy: bool) -> Self {
         self.zero_copy = zero_copy;
         self

@@ -26,6 +26,7 @@ pub(crate) struct Plan<'m> {
     pub missing: Vec<String>,
     pub unexpected: Vec<String>,
     pub skipped: usize,
+    pub ignored: Vec<String>,
 }
 
 fn quoted(keys: &[String]) -> String {
@@ -211,11 +212,17 @@ pub(crate) fn plan<'m>(
         }
     }
 
-    let unexpected: Vec<String> = mapped
+    // A key of a non-persistent buffer is never required, loaded or unexpected.
+    let transient: Vec<&str> = slots
+        .iter()
+        .filter(|s| !s.persistent)
+        .map(|s| s.name.as_str())
+        .collect();
+    let (ignored, unexpected): (Vec<String>, Vec<String>) = mapped
         .iter()
         .zip(&used)
         .filter_map(|(k, &used)| k.as_ref().filter(|_| !used).map(|k| k.to_string()))
-        .collect();
+        .partition(|k| transient.contains(&k.as_str()));
     let mut listed = Vec::new();
     if opts.strict {
         if !missing.is_empty() {
@@ -240,6 +247,7 @@ pub(crate) fn plan<'m>(
         missing,
         unexpected,
         skipped,
+        ignored,
     })
 }
 

@@ -26,6 +26,10 @@ pub struct LoadReport {
     pub bytes: u64,
     /// Checkpoint keys outside `strip_prefix`, neither loaded nor unexpected.
     pub skipped: usize,
+    /// Checkpoint keys of the module's non-persistent buffers (`position_ids`, `inv_freq`):
+    /// some checkpoints carry them, some do not. They are neither loaded, required nor
+    /// unexpected, as in transformers.
+    pub ignored: Vec<String>,
 }
 
 impl LoadReport {
