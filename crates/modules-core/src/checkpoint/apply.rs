@@ -10,11 +10,11 @@
 use rayon::prelude::*;
 
 use super::cast::convert;
-use super::copies::Copy;
 use super::dequant::{dequantize, Scale};
 use super::file::{OpenFile, SourceTensor};
+use super::load_plan::Plan;
 use super::options::LoadOptions;
-use super::plan::Plan;
+use super::spans::Span;
 use crate::tensor::storage::host::{FileMapping, HostBuffer};
 use crate::tensor::Storage;
 use crate::{DType, Device, Result, Tensor};
@@ -60,7 +60,7 @@ struct Piece<'d, 's> {
 fn split_into_pieces<'d, 's>(
     job: Job<'s>,
     mut dst: &'d mut [u8],
-    copies: &[Copy<'s>],
+    copies: &[Span<'s>],
     from_file: bool,
     files: &[OpenFile<'_>],
     out: &mut Vec<Piece<'d, 's>>,
@@ -138,7 +138,7 @@ pub(crate) fn apply(
     opts: &mut LoadOptions<'_>,
 ) -> std::result::Result<u64, Failed> {
     let untouched = |e| (e, Vec::new());
-    let copies: Vec<Vec<Copy<'_>>> = plan.writes.iter().map(|w| w.copies(&sources[w.source])).collect();
+    let copies: Vec<Vec<Span<'_>>> = plan.writes.iter().map(|w| w.spans(&sources[w.source])).collect();
     let hows = decide(plan, sources, files, &copies, opts.zero_copy);
     let scales: Vec<Option<Scale>> = plan
         .writes
@@ -197,31 +197,7 @@ pub(crate) fn apply(
         let from_file = sources[plan.writes[*i].source].slot.is_none();
         split_into_pieces(job(*i), dst, copies, from_file, files, &mut pieces);
     }
-    let mut rest = pieces.as_mut_slice();
-    while !rest.is_empty() {
-        let (batch, tail) = rest.split_at_mut(BATCH.min(rest.len()));
-        for p in batch.iter() {
-            touched[p.job.write] = true;
-        }
-        let read = batch.par_iter_mut().try_for_each(|p| match p.offset {
-            Some(off) => read_at(&files[p.file], p.dst, off),
-            None => {
-                p.job.convert(p.src, p.dst, p.first);
-                Ok(())
-            }
-        });
-        // Only a file changed or failing under the load gets here: every range was checked
-        // against its size.
-        read.map_err(|e| fail(e, &touched))?;
-        for p in batch.iter() {
-            if let (Some(f), None) = (files.get(p.file), p.offset) {
-                f.release(p.src);
-            }
-            done += p.dst.len() as u64;
-        }
-        opts.report_progress(done, total);
-        rest = tail;
-    }
+    run_pieces(&mut pieces, files, &mut touched, &mut done, total, opts).map_err(|e| fail(e, &touched))?;
     drop(pieces);
     for (i, guard, _) in guards
         .iter_mut()
@@ -234,24 +210,8 @@ pub(crate) fn apply(
     let mut staging = acquired.staging;
     for (i, mut guard, copies) in cuda {
         touched[i] = true;
-        let (w, src) = (&plan.writes[i], &sources[plan.writes[i].source]);
-        let uploaded = if src.dtype == w.to && w.to != DType::Bool && copies.len() == 1 && w.scale.is_none() {
-            guard.storage_mut().write_host_bytes(copies[0].data)
-        } else {
-            let n = guard.size_in_bytes();
-            let host = &mut staging.as_mut().expect("sized above").as_bytes_mut()[..n];
-            for c in copies {
-                let len = c.data.len() / src.dtype.size_in_bytes() * w.to.size_in_bytes();
-                let first = c.dst_offset / w.to.size_in_bytes();
-                job(i).convert(c.data, &mut host[c.dst_offset..c.dst_offset + len], first);
-            }
-            let valid = if w.to == DType::Bool {
-                check_bools(host, src, files)
-            } else {
-                Ok(())
-            };
-            valid.and_then(|()| guard.storage_mut().write_host_bytes(host))
-        };
+        let src = &sources[plan.writes[i].source];
+        let uploaded = upload(&mut guard, copies, job(i), src, files, staging.as_mut());
         if let Err(e) = uploaded {
             drop(guard);
             return Err(fail(e, &touched));
@@ -268,12 +228,73 @@ pub(crate) fn apply(
     Ok(total)
 }
 
+/// Runs the CPU pieces in batches on the thread pool, marking their writes touched first and
+/// reporting progress after each batch.
+fn run_pieces(
+    pieces: &mut [Piece<'_, '_>],
+    files: &[OpenFile<'_>],
+    touched: &mut [bool],
+    done: &mut u64,
+    total: u64,
+    opts: &mut LoadOptions<'_>,
+) -> Result<()> {
+    for batch in pieces.chunks_mut(BATCH) {
+        for p in batch.iter() {
+            touched[p.job.write] = true;
+        }
+        // Only a file changed or failing under the load fails here: every range was checked
+        // against its size.
+        batch.par_iter_mut().try_for_each(|p| match p.offset {
+            Some(off) => read_at(&files[p.file], p.dst, off),
+            None => {
+                p.job.convert(p.src, p.dst, p.first);
+                Ok(())
+            }
+        })?;
+        for p in batch.iter() {
+            if let (Some(f), None) = (files.get(p.file), p.offset) {
+                f.release(p.src);
+            }
+            *done += p.dst.len() as u64;
+        }
+        opts.report_progress(*done, total);
+    }
+    Ok(())
+}
+
+/// One GPU tensor's bytes: straight from the file when they need nothing, otherwise gathered,
+/// converted (or dequantized) and, for bool, checked in the host staging buffer first.
+fn upload(
+    guard: &mut Tensor,
+    spans: &[Span<'_>],
+    job: Job<'_>,
+    src: &SourceTensor<'_>,
+    files: &[OpenFile<'_>],
+    staging: Option<&mut HostBuffer>,
+) -> Result<()> {
+    let to = job.to;
+    if src.dtype == to && to != DType::Bool && spans.len() == 1 && job.scale.is_none() {
+        return guard.storage_mut().write_host_bytes(spans[0].data);
+    }
+    let n = guard.size_in_bytes();
+    let host = &mut staging.expect("sized in acquire").as_bytes_mut()[..n];
+    for c in spans {
+        let len = c.data.len() / src.dtype.size_in_bytes() * to.size_in_bytes();
+        let first = c.dst_offset / to.size_in_bytes();
+        job.convert(c.data, &mut host[c.dst_offset..c.dst_offset + len], first);
+    }
+    if to == DType::Bool {
+        check_bools(host, src, files)?;
+    }
+    guard.storage_mut().write_host_bytes(host)
+}
+
 /// How each write lands: a view of the file, a fresh tensor, or a copy in place.
 fn decide(
     plan: &Plan<'_>,
     sources: &[SourceTensor<'_>],
     files: &[OpenFile<'_>],
-    copies: &[Vec<Copy<'_>>],
+    copies: &[Vec<Span<'_>>],
     zero_copy: bool,
 ) -> Vec<How> {
     plan.writes
@@ -314,7 +335,7 @@ fn acquire(
     plan: &Plan<'_>,
     sources: &[SourceTensor<'_>],
     files: &[OpenFile<'_>],
-    copies: &[Vec<Copy<'_>>],
+    copies: &[Vec<Span<'_>>],
     hows: &[How],
 ) -> Result<Acquired> {
     let mut mappings: Vec<Option<FileMapping>> = (0..files.len()).map(|_| None).collect();
@@ -358,7 +379,7 @@ fn acquire(
 /// place (its bytes follow with the copies). Returns the bytes placed.
 fn swap_in_views(
     plan: &Plan<'_>,
-    copies: &[Vec<Copy<'_>>],
+    copies: &[Vec<Span<'_>>],
     hows: &[How],
     mappings: Vec<Option<FileMapping>>,
     mut fresh: Vec<Option<Tensor>>,

@@ -1,7 +1,6 @@
 //! Opening safetensors checkpoints: one file, a sharded `model.safetensors.index.json`, or
 //! bytes in memory. Every check happens here, before anything is written.
 
-use std::collections::HashMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
@@ -42,11 +41,11 @@ pub(crate) struct SourceTensor<'a> {
     /// The slot it comes from, when the source is a module's own state dict.
     pub slot: Option<usize>,
     /// For a tensor saved in parts by several ranks: the parts, and `data` is empty.
-    pub parts: Vec<Part<'a>>,
+    pub parts: Vec<RankPart<'a>>,
 }
 
 /// One rank's part of a tensor saved sharded: its bytes and where they go in the whole.
-pub(crate) struct Part<'a> {
+pub(crate) struct RankPart<'a> {
     pub data: &'a [u8],
     pub file: usize,
     pub offset: usize,
@@ -346,62 +345,5 @@ fn format_error(
             bad(path, None, "header is larger than the 100 MB safetensors allows")
         }
         other => bad(path, None, format!("not a valid safetensors file: {other}")),
-    }
-}
-
-/// Every tensor of the files; for an index, checks that the `weight_map` and the shards agree
-/// and that no key is in two shards.
-pub(crate) fn all_tensors<'a>(
-    files: &'a [OpenFile<'_>],
-    index: Option<&super::index::IndexInfo>,
-) -> Result<Vec<SourceTensor<'a>>> {
-    let weight_map = index.map(|i| &i.weight_map);
-    let in_parts = |key: &str| index.is_some_and(|i| i.shard_map.contains_key(key));
-    let mut out = Vec::new();
-    let per_file = files
-        .iter()
-        .enumerate()
-        .map(|(i, f)| f.tensors(i))
-        .collect::<Result<Vec<_>>>()?;
-    // Which file holds each key: needed across shards (a key in two of them) and against an
-    // index. Within one file the header scan already rejects a key given twice.
-    let across = files.len() > 1 || weight_map.is_some();
-    let total = if across {
-        per_file.iter().map(Vec::len).sum()
-    } else {
-        0
-    };
-    let mut owner: HashMap<&str, usize> = HashMap::with_capacity(total);
-    for tensors in per_file.iter().filter(|_| across) {
-        for t in tensors.iter().filter(|t| !in_parts(&t.key)) {
-            if let Some(&other) = owner.get(&*t.key) {
-                return Err(bad(
-                    &files[t.file].path,
-                    Some(&t.key),
-                    format!("the key is also in {}", files[other].path.display()),
-                ));
-            }
-            owner.insert(&*t.key, t.file);
-        }
-    }
-    if let Some(map) = weight_map {
-        let mut keys: Vec<(&String, &usize)> = map.iter().collect();
-        keys.sort();
-        for (key, &file) in keys {
-            if owner.get(key.as_str()) != Some(&file) {
-                return Err(bad(
-                    &files[file].path,
-                    Some(key),
-                    "the index's weight_map puts this tensor in this shard, which does not hold it",
-                ));
-            }
-        }
-    }
-    for tensors in per_file {
-        out.extend(tensors);
-    }
-    match index {
-        Some(i) if !i.shard_map.is_empty() => super::parts::assemble(i, files, out),
-        _ => Ok(out),
     }
 }

@@ -5,6 +5,8 @@
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
+use serde::{Deserialize, Serialize};
+
 use super::file::{bad, io, OpenFile};
 use crate::Result;
 
@@ -31,20 +33,38 @@ pub(crate) fn open_path(path: &Path) -> Result<Opened> {
     }
 }
 
+/// One rank's part of a tensor saved in parts (`shard_map`, see `rank_parts`).
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub(crate) struct PartEntry {
+    pub file: String,
+    pub start: usize,
+    pub len: usize,
+}
+
+/// A tensor saved in parts.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+pub(crate) struct PartsEntry {
+    pub dim: usize,
+    pub global_shape: Vec<usize>,
+    pub parts: Vec<PartEntry>,
+}
+
+pub(crate) type ShardMap = HashMap<String, PartsEntry>;
+
 #[derive(serde::Deserialize)]
 struct Index {
     #[serde(default)]
     weight_map: HashMap<String, String>,
     /// Tensors saved in parts by several ranks (`save_safetensors_rank`).
     #[serde(default)]
-    shard_map: super::parts::ShardMap,
+    shard_map: ShardMap,
 }
 
 /// What an index says: the file of each whole tensor, and the parts of the sharded ones.
 pub(crate) struct IndexInfo {
     pub path: PathBuf,
     pub weight_map: HashMap<String, usize>,
-    pub shard_map: super::parts::ShardMap,
+    pub shard_map: ShardMap,
     /// File name (as the index spells it) to its place in the opened files.
     pub file_index: HashMap<String, usize>,
 }

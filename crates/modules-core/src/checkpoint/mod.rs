@@ -7,16 +7,17 @@
 
 mod apply;
 mod cast;
-mod copies;
 mod dequant;
 mod file;
 mod header;
 mod index;
+mod load_plan;
 mod options;
-mod parts;
-mod plan;
+mod rank_parts;
 mod report;
 mod save;
+mod sources;
+mod spans;
 mod state_dict;
 
 use std::path::{Path, PathBuf};
@@ -67,7 +68,7 @@ pub trait Checkpoint: Module {
     /// a directory holding either. Strict or not, shape and dtype mismatches are errors.
     fn load_safetensors(&mut self, path: impl AsRef<Path>, options: LoadOptions<'_>) -> Result<LoadReport> {
         let (files, index) = index::open_path(path.as_ref())?;
-        let sources = file::all_tensors(&files, index.as_ref())?;
+        let sources = sources::all_tensors(&files, index.as_ref())?;
         load(self, &files, &sources, options)
     }
 
@@ -79,7 +80,7 @@ pub trait Checkpoint: Module {
         options: LoadOptions<'_>,
     ) -> Result<LoadReport> {
         let files = [OpenFile::from_bytes(label, bytes)];
-        let sources = file::all_tensors(&files, None)?;
+        let sources = sources::all_tensors(&files, None)?;
         load(self, &files, &sources, options)
     }
 
@@ -88,9 +89,9 @@ pub trait Checkpoint: Module {
     /// a 70B model. Unlike a load it cannot compare the bytes of a tie stored twice.
     fn check_safetensors(&self, path: impl AsRef<Path>, options: LoadOptions<'_>) -> Result<LoadReport> {
         let (files, index) = index::open_path(path.as_ref())?;
-        let sources = file::all_tensors(&files, index.as_ref())?;
+        let sources = sources::all_tensors(&files, index.as_ref())?;
         let slots = named_slots(self);
-        let plan = plan::plan(self.type_name(), &slots, &sources, &options, true)?;
+        let plan = load_plan::plan(self.type_name(), &slots, &sources, &options, true)?;
         let bytes = plan.writes.iter().map(|w| w.bytes()).sum();
         Ok(report(plan, bytes))
     }
@@ -136,7 +137,7 @@ pub trait Checkpoint: Module {
 
 impl<M: Module + ?Sized> Checkpoint for M {}
 
-fn report(plan: plan::Plan<'_>, bytes: u64) -> LoadReport {
+fn report(plan: load_plan::Plan<'_>, bytes: u64) -> LoadReport {
     LoadReport {
         tensors: plan.writes.len(),
         bytes,
@@ -154,7 +155,7 @@ fn load<M: Module + ?Sized>(
     mut options: LoadOptions<'_>,
 ) -> Result<LoadReport> {
     let slots = named_slots(m);
-    let plan = plan::plan(m.type_name(), &slots, sources, &options, false)?;
+    let plan = load_plan::plan(m.type_name(), &slots, sources, &options, false)?;
     let bytes = apply::apply(&plan, sources, files, &mut options).map_err(|(cause, written)| {
         if written.is_empty() {
             return cause;

@@ -228,7 +228,7 @@ pub(crate) fn save_rank(
     dir: &Path,
     rank: &crate::shard::Rank,
 ) -> Result<Vec<PathBuf>> {
-    use super::parts::{PartEntry, PartsEntry};
+    use super::index::{PartEntry, PartsEntry};
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
         source,

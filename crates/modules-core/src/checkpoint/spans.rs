@@ -4,12 +4,12 @@
 //! size, another plan) reads only the bytes of its own part, from whichever rank files hold
 //! them.
 
-use super::file::{Part, SourceTensor};
-use super::plan::Write;
+use super::file::{RankPart, SourceTensor};
+use super::load_plan::Write;
 
 /// One contiguous copy of a write: checkpoint bytes, where they are in their file, and
 /// where they go in the tensor (a byte offset in the tensor's dtype).
-pub(crate) struct Copy<'s> {
+pub(crate) struct Span<'s> {
     pub data: &'s [u8],
     pub file: usize,
     pub file_offset: usize,
@@ -23,7 +23,7 @@ impl Write<'_> {
     }
 
     /// The copies that fill the tensor, in destination order.
-    pub fn copies<'s>(&self, source: &SourceTensor<'s>) -> Vec<Copy<'s>> {
+    pub fn spans<'s>(&self, source: &SourceTensor<'s>) -> Vec<Span<'s>> {
         let (from, to) = (source.dtype.size_in_bytes(), self.to.size_in_bytes());
         let whole = source.shape.iter().product::<usize>() * from;
         let runs: Vec<(usize, usize)> = match &self.shard {
@@ -34,7 +34,7 @@ impl Write<'_> {
         let mut dst = 0;
         for (start, len) in runs {
             for (data, file, file_offset) in pieces(source, start, len, from) {
-                out.push(Copy {
+                out.push(Span {
                     data,
                     file,
                     file_offset,
@@ -73,7 +73,7 @@ fn pieces<'s>(
     while x < end {
         let (o, rem) = (x / row, x % row);
         let i = rem / inner;
-        let part: &Part<'s> = source
+        let part: &RankPart<'s> = source
             .parts
             .iter()
             .find(|p| (p.info.start..p.info.start + p.info.len).contains(&i))

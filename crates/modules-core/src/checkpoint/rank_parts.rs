@@ -8,32 +8,10 @@
 //!     "parts": [{"file": "model-rank00001-of-00002.safetensors", "start": 0, "len": 32}, ...]}}
 //! ```
 
-use std::collections::HashMap;
-
-use serde::{Deserialize, Serialize};
-
-use super::file::{bad, OpenFile, Part, SourceTensor};
+use super::file::{bad, OpenFile, RankPart, SourceTensor};
 use super::index::IndexInfo;
 use crate::shard::ShardInfo;
 use crate::Result;
-
-/// One rank's part in an index.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-pub(crate) struct PartEntry {
-    pub file: String,
-    pub start: usize,
-    pub len: usize,
-}
-
-/// A tensor saved in parts.
-#[derive(Clone, Debug, Deserialize, Serialize)]
-pub(crate) struct PartsEntry {
-    pub dim: usize,
-    pub global_shape: Vec<usize>,
-    pub parts: Vec<PartEntry>,
-}
-
-pub(crate) type ShardMap = HashMap<String, PartsEntry>;
 
 /// Replaces the parts of every `shard_map` tensor with one source of the whole tensor, after
 /// checking that the parts exist, agree in dtype and shape, and tile the dimension exactly.
@@ -59,7 +37,7 @@ pub(crate) fn assemble<'a>(
             ))
         })?;
         let mut next = 0;
-        let mut assembled: Vec<Part<'a>> = Vec::with_capacity(parts.len());
+        let mut assembled: Vec<RankPart<'a>> = Vec::with_capacity(parts.len());
         let mut dtype = None;
         for p in &parts {
             if p.start != next {
@@ -109,7 +87,7 @@ pub(crate) fn assemble<'a>(
                     t.dtype
                 )));
             }
-            assembled.push(Part {
+            assembled.push(RankPart {
                 data: t.data,
                 file,
                 offset: t.offset,
