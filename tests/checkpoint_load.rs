@@ -90,6 +90,27 @@ fn every_pytorch_fixture_loads_strictly_bit_for_bit() {
     }
 }
 
+/// The same state dicts saved by `torch.save` (`tests/fixtures/torch_bin/*.pt`): read without
+/// running pickle code, they load the same bytes as PyTorch's safetensors files, through
+/// `load`, which decides the format by content.
+#[test]
+fn every_pytorch_fixture_loads_from_torch_save_as_from_safetensors() {
+    let dir = std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/torch_bin");
+    for ((name, mut a), (_, mut b)) in fixture_modules().into_iter().zip(fixture_modules()) {
+        a.load_safetensors(fixture(name), LoadOptions::strict()).unwrap();
+        let pt = dir.join(format!("{name}.pt"));
+        let dry = b.check(&pt, LoadOptions::strict()).unwrap();
+        assert!(
+            dry.is_complete() && !b.uninitialized().is_empty(),
+            "{name}: a dry run writes nothing"
+        );
+        let report = b.load(&pt, LoadOptions::strict()).unwrap();
+        assert!(report.is_complete(), "{name}: {report}");
+        assert_eq!(sorted(bytes_of(&*b)), sorted(bytes_of(&*a)), "{name}");
+        assert!(b.uninitialized().is_empty(), "{name}");
+    }
+}
+
 #[test]
 fn save_then_load_is_exact_for_every_dtype() {
     #[derive(Module)]

@@ -69,7 +69,7 @@ pub(crate) struct IndexInfo {
     pub file_index: HashMap<String, usize>,
 }
 
-fn open_index(path: &Path) -> Result<(Vec<OpenFile<'static>>, IndexInfo)> {
+pub(crate) fn open_index(path: &Path) -> Result<(Vec<OpenFile<'static>>, IndexInfo)> {
     let text = std::fs::read_to_string(path).map_err(io(path))?;
     let index: Index = serde_json::from_str(&text).map_err(|e| {
         bad(

@@ -11,6 +11,7 @@ mod dequant;
 mod file;
 mod header;
 mod index;
+mod layout;
 mod load_plan;
 mod options;
 mod rank_parts;
@@ -19,6 +20,7 @@ mod save;
 mod sources;
 mod spans;
 mod state_dict;
+mod torch;
 
 use std::path::{Path, PathBuf};
 
@@ -28,6 +30,7 @@ pub use report::LoadReport;
 use crate::module::{named_slots, NamedSlot};
 use crate::{Module, Result, StateDict};
 use file::{OpenFile, SourceTensor};
+use layout::Layout;
 
 /// Loading and saving checkpoints, for every [`Module`].
 ///
@@ -62,6 +65,54 @@ pub trait Checkpoint: Module {
         let holders = state_dict::hold(state_dict, &named_slots(self), &options)?;
         let sources = state_dict::sources(&holders);
         load(self, &[], &sources, options)
+    }
+
+    /// Loads whatever `path` holds, decided by its content, not its extension:
+    /// - a safetensors file, or a `model.safetensors.index.json`;
+    /// - PEFT's `adapter_model.safetensors` (its `base_model.model.` prefix stripped unless the
+    ///   options strip another);
+    /// - a `torch.save` file (`pytorch_model.bin`, `.pt`, `.pth`) or `pytorch_model.bin.index.json`,
+    ///   read without running any of its pickle code: only the globals a state dict needs are
+    ///   accepted, and any other (`os.system`, `builtins.eval`, ...) is an error naming it;
+    /// - a folder holding one of these (`model.safetensors`, `consolidated.safetensors`, an
+    ///   index, `pytorch_model.bin`, or a single checkpoint file). A folder with none is an
+    ///   error listing what it holds.
+    ///
+    /// ```
+    /// use modules_core::checkpoint::{Checkpoint, LoadOptions};
+    /// use modules_core::{Device, Module, Parameter, Part, Tensor, Visitor};
+    ///
+    /// struct Scale { w: Parameter }
+    /// impl Module for Scale {
+    ///     fn type_name(&self) -> &str { "Scale" }
+    ///     fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) { self.w.visit_part("w", v) }
+    /// }
+    /// let dir = std::env::temp_dir().join(format!("load-doc-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir)?;
+    /// let a = Scale { w: Parameter::new(Tensor::from_slice(&[1f32, 2., 3.], [3], Device::Cpu)?) };
+    /// a.save_safetensors(dir.join("model.safetensors"))?;
+    /// let mut b = Scale { w: Parameter::new(Tensor::zeros([3], Device::Cpu)?) };
+    /// assert!(b.load(&dir, LoadOptions::strict())?.is_complete()); // the folder
+    /// assert_eq!(b.w.tensor().to_vec::<f32>()?, [1., 2., 3.]);
+    /// # std::fs::remove_dir_all(&dir)?;
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    fn load(&mut self, path: impl AsRef<Path>, options: LoadOptions<'_>) -> Result<LoadReport> {
+        with_checkpoint(path.as_ref(), false, |files, sources, prefix| {
+            load(self, files, sources, options.or_strip_prefix(prefix))
+        })
+    }
+
+    /// The report [`load`](Checkpoint::load) would give, reading headers (and a `.bin`'s
+    /// pickle) only: nothing is written, and a meta module can be checked.
+    fn check(&self, path: impl AsRef<Path>, options: LoadOptions<'_>) -> Result<LoadReport> {
+        with_checkpoint(path.as_ref(), true, |_, sources, prefix| {
+            let slots = named_slots(self);
+            let options = options.or_strip_prefix(prefix);
+            let plan = load_plan::plan(self.type_name(), &slots, sources, &options, true)?;
+            let bytes = plan.writes.iter().map(|w| w.bytes()).sum();
+            Ok(report(plan, bytes))
+        })
     }
 
     /// Loads a `.safetensors` file, a sharded checkpoint's `model.safetensors.index.json`, or
@@ -136,6 +187,44 @@ pub trait Checkpoint: Module {
 }
 
 impl<M: Module + ?Sized> Checkpoint for M {}
+
+/// Opens whatever `path` holds ([`layout::detect`]) and hands its files and tensors to `f`,
+/// with the key prefix to strip by default. A dry run does not gather strided `.bin` views.
+fn with_checkpoint<R>(
+    path: &Path,
+    dry_run: bool,
+    f: impl FnOnce(&[OpenFile<'_>], &[SourceTensor<'_>], Option<&'static str>) -> Result<R>,
+) -> Result<R> {
+    let (p, prefix) = match layout::detect(path)? {
+        Layout::Safetensors(p) => (p, None),
+        Layout::Adapter(p) => (p, Some(layout::PEFT_PREFIX)),
+        Layout::Torch(p) => return with_torch(&p, false, dry_run, f),
+        Layout::TorchIndex(p) => return with_torch(&p, true, dry_run, f),
+    };
+    let (files, index) = index::open_path(&p)?;
+    let sources = sources::all_tensors(&files, index.as_ref())?;
+    f(&files, &sources, prefix)
+}
+
+fn with_torch<R>(
+    path: &Path,
+    is_index: bool,
+    dry_run: bool,
+    f: impl FnOnce(&[OpenFile<'_>], &[SourceTensor<'_>], Option<&'static str>) -> Result<R>,
+) -> Result<R> {
+    let opened = torch::open(path, is_index)?;
+    let gathered = if dry_run {
+        vec![Vec::new(); torch::strided_count(&opened.parsed)]
+    } else {
+        opened.gather()?
+    };
+    let torch::TorchFiles { files: real, parsed } = opened;
+    let label = path.display().to_string();
+    let mut files: Vec<OpenFile<'_>> = real;
+    files.extend(gathered.iter().map(|g| OpenFile::from_bytes(&label, g)));
+    let sources = torch::sources(&parsed, &files);
+    f(&files, &sources, None)
+}
 
 fn report(plan: load_plan::Plan<'_>, bytes: u64) -> LoadReport {
     LoadReport {

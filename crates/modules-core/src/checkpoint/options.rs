@@ -126,6 +126,14 @@ impl<'p> LoadOptions<'p> {
         self
     }
 
+    /// Strips `prefix` unless the options already strip one (a layout's default prefix).
+    pub(crate) fn or_strip_prefix(self, prefix: Option<&str>) -> Self {
+        match prefix {
+            Some(p) if self.strip_prefix.is_none() => self.strip_prefix(p),
+            _ => self,
+        }
+    }
+
     /// Called with `(done_bytes, total_bytes)` as the data is written, on the calling thread.
     pub fn progress(mut self, f: impl FnMut(u64, u64) + 'p) -> Self {
         self.progress = Some(Box::new(f));
