@@ -9,6 +9,8 @@
 //!
 //! With `MODULES_PYTHON` set to a Python that has torch and safetensors, the PyTorch twin
 //! (`benches/load_torch.py`) runs on the same file in the same run, and ratios are printed.
+//! It also writes the same tensors with `torch.save` (`tinyllama-f32.pt`), and the last rows
+//! load that file and the safetensors one alternately, fresh and resident, side by side.
 
 mod common;
 #[path = "../examples/models/llama.rs"]
@@ -245,4 +247,53 @@ fn main() {
             );
         }
     }
+    let pt = path.with_extension("pt");
+    if pt.exists() {
+        torch_save_beside_safetensors(&path, &pt);
+    }
+}
+
+/// The same weights from a `torch.save` file and from safetensors, loaded alternately (so both
+/// see the same page cache and memory state), fresh and resident.
+fn torch_save_beside_safetensors(st: &Path, pt: &Path) {
+    let fresh = |p: &Path| {
+        let t = Instant::now();
+        let mut m = skip_init!(Llama, LlamaConfig::tinyllama_1_1b()).unwrap();
+        m.load(p, LoadOptions::strict()).unwrap();
+        black_box(&m);
+        t.elapsed()
+    };
+    let mut times = [Vec::new(), Vec::new(), Vec::new(), Vec::new()];
+    for _ in 0..5 {
+        times[0].push(fresh(st));
+        times[1].push(fresh(pt));
+    }
+    // Resident after fresh: a loaded model held during the fresh rounds would leave them
+    // short of memory (two 4.4 GB files in the page cache, and the models).
+    let mut warm = skip_init!(Llama, LlamaConfig::tinyllama_1_1b()).unwrap();
+    warm.load(pt, LoadOptions::strict()).unwrap();
+    let mut resident = |p: &Path| {
+        let t = Instant::now();
+        warm.load(p, LoadOptions::strict()).unwrap();
+        t.elapsed()
+    };
+    for _ in 0..5 {
+        times[2].push(resident(st));
+        times[3].push(resident(pt));
+    }
+    let [a, b, c, d] = times.map(common::median);
+    let rows = [
+        ("safetensors, copy load (fresh)", a),
+        ("torch.save .pt, copy load (fresh)", b),
+        ("safetensors, copy load (resident)", c),
+        ("torch.save .pt, copy load (resident)", d),
+    ];
+    for (name, t) in rows {
+        println!("{name:<56} {:>10.3} ms", t.as_secs_f64() * 1e3);
+    }
+    println!(
+        "ratio, .pt / safetensors: {:.3}x fresh, {:.3}x resident",
+        b.as_secs_f64() / a.as_secs_f64(),
+        d.as_secs_f64() / c.as_secs_f64()
+    );
 }

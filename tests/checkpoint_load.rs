@@ -58,17 +58,7 @@ fn fixture_modules() -> Vec<(&'static str, Box<dyn Module>)> {
         ),
         (
             "mlp_seq",
-            Box::new(
-                skip_init!(
-                    Sequential,
-                    vec![
-                        modules::layer!(Linear, 16, 32),
-                        modules::layer!(Relu),
-                        modules::layer!(Linear, 32, 4)
-                    ]
-                )
-                .unwrap(),
-            ),
+            Box::new(skip_init!(Sequential, common::builders::mlp_seq()).unwrap()),
         ),
     ]
 }

@@ -12,21 +12,9 @@ use std::sync::OnceLock;
 use libfuzzer_sys::fuzz_target;
 use modules::prelude::*;
 
-#[derive(Module)]
-#[module(new())]
-struct Target {
-    #[module(new(5, 1))]
-    lin: Linear,
-    #[module(new(8))]
-    bn: BatchNorm2d,
-}
-
-fn bytes_of(m: &dyn Module) -> Vec<Vec<u8>> {
-    m.state_dict()
-        .iter()
-        .map(|(_, t)| t.tensor().as_bytes().unwrap().to_vec())
-        .collect()
-}
+#[path = "common.rs"]
+mod common;
+use common::{bytes_of, Target};
 
 /// `root/outside.safetensors` (a valid checkpoint of a *different* value) and
 /// `root/model/` with the sharded save of `Target`; returns the folder.

@@ -9,21 +9,9 @@
 use libfuzzer_sys::fuzz_target;
 use modules::prelude::*;
 
-#[derive(Module)]
-#[module(new())]
-struct Target {
-    #[module(new(5, 1))]
-    lin: Linear,
-    #[module(new(8))]
-    bn: BatchNorm2d,
-}
-
-fn bytes_of(m: &dyn Module) -> Vec<Vec<u8>> {
-    m.state_dict()
-        .iter()
-        .map(|(_, t)| t.tensor().as_bytes().unwrap().to_vec())
-        .collect()
-}
+#[path = "common.rs"]
+mod common;
+use common::{bytes_of, Target};
 
 fuzz_target!(|data: &[u8]| {
     let mut m = new!(Target).unwrap();

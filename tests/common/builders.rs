@@ -19,3 +19,13 @@ pub fn dict() -> Vec<(String, ModuleBuilder)> {
         ("lstm".to_string(), modules::layer!(Lstm, 4, 4)),
     ]
 }
+
+/// The layers of the `mlp_seq` fixture (`tests/fixtures/torch_small/`): Linear(16, 32), ReLU,
+/// Linear(32, 4).
+pub fn mlp_seq() -> Vec<ModuleBuilder> {
+    vec![
+        modules::layer!(Linear, 16, 32),
+        modules::layer!(Relu),
+        modules::layer!(Linear, 32, 4),
+    ]
+}
