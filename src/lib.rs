@@ -49,6 +49,9 @@ extern crate self as modules;
 
 pub mod nn;
 
+#[cfg(feature = "candle")]
+pub mod candle;
+
 /// The user guide (`docs/guide.md`): declaring a model, the argument grammar, `skip_init` on
 /// every device, ties, init and seeds, checkpoints, sharding and errors. Its code blocks run
 /// as doctests.

@@ -133,3 +133,40 @@ fn one_file_decides(dir: &Path) {
     let mut m = skip_init!(Linear, 5, 1).unwrap();
     assert!(m.load(dir, LoadOptions::strict()).unwrap().is_complete());
 }
+
+/// Contiguous `.pt` storages are 64-byte aligned in the zip: a zero-copy load views them.
+#[test]
+fn a_torch_save_file_loads_zero_copy_into_a_meta_module() {
+    let mut a = skip_init!(Sequential, common::builders::mlp_seq(), device = Meta).unwrap();
+    a.load(bin("mlp_seq.pt"), LoadOptions::strict().zero_copy(true))
+        .unwrap();
+    assert!(a.state_dict().iter().all(|(_, t)| t.device() == Cpu));
+    let mut b = mlp();
+    b.load(bin("mlp_seq.pt"), LoadOptions::strict()).unwrap();
+    assert_eq!(tensor_bytes(&a), tensor_bytes(&b));
+}
+
+/// A storage two names share (a tie in the saving module) loads into a tied module, and
+/// into an untied one as two copies.
+#[test]
+fn names_sharing_one_storage_load_tied_or_untied() {
+    #[derive(Module)]
+    #[module(new())]
+    struct Two {
+        #[module(param = [2, 3], init = init::zeros())]
+        a: Parameter,
+        #[module(param = [2, 3], init = init::zeros())]
+        b: Parameter,
+    }
+    let tied = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("crates/modules-torch/tests/fixtures/tied.pt");
+    let mut untied = modules::new!(Two).unwrap();
+    let r = untied.load(&tied, LoadOptions::non_strict()).unwrap();
+    assert_eq!(r.unexpected, ["c"], "{r}");
+    let a = untied.a.tensor().to_vec::<f32>().unwrap();
+    assert_eq!(a, untied.b.tensor().to_vec::<f32>().unwrap());
+    assert!(a.iter().any(|&x| x != 0.0));
+    let mut t = modules::new!(Two).unwrap();
+    t.b = t.a.clone();
+    t.load(&tied, LoadOptions::non_strict()).unwrap();
+    assert_eq!(t.a.tensor().to_vec::<f32>().unwrap(), a);
+}
