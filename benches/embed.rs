@@ -1,0 +1,73 @@
+//! Sentence-embedding throughput (feature `candle`): `cargo bench --features candle --bench embed`.
+//!
+//! all-MiniLM-L6-v2 (`scripts/get-minilm.sh`), batches of 32 sentences, sentences/s as the
+//! median of 7 batches, and peak RSS; with `MODULES_PYTHON` set to a Python that has
+//! sentence-transformers, the same batches through `benches/embed_torch.py` in the same run, on
+//! the same number of threads. Cold start (process start to printed vectors) is
+//! `scripts/bench-embed-cold.sh`.
+
+#[path = "../examples/models/bert.rs"]
+mod bert;
+mod common;
+#[path = "../examples/models/embedder.rs"]
+mod embedder;
+
+use std::path::PathBuf;
+use std::process::Command;
+
+fn sentences() -> Vec<String> {
+    (0..32)
+        .map(|i| {
+            format!(
+                "Sentence number {i} says that loaded weights reach compute, {} times over.",
+                i % 7 + 1
+            )
+        })
+        .collect()
+}
+
+fn main() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/minilm/all-MiniLM-L6-v2");
+    if !dir.join("model.safetensors").is_file() {
+        return println!("skipped: no all-MiniLM-L6-v2 folder: run scripts/get-minilm.sh");
+    }
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+    println!(
+        "modules + candle, {threads} threads, {}; medians",
+        common::cpu_model()
+    );
+    let e = embedder::Embedder::load(&dir, modules::Device::Cpu).unwrap();
+    let batch = sentences();
+    e.embed(&batch).unwrap();
+    let t = common::time(7, || {
+        std::hint::black_box(e.embed(&batch).unwrap());
+    });
+    let ours = batch.len() as f64 / t.as_secs_f64();
+    println!(
+        "{:<48} {ours:>10.1} sentences/s",
+        "embed, batch 32 (modules + candle)"
+    );
+    println!(
+        "{:<48} {:>10.1} MB",
+        "peak RSS (modules + candle)",
+        common::status_kb("VmHWM:") as f64 / 1024.0
+    );
+    if let Ok(py) = std::env::var("MODULES_PYTHON") {
+        let script = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("benches/embed_torch.py");
+        let out = Command::new(py)
+            .arg(script)
+            .arg(&dir)
+            .arg(threads.to_string())
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        print!("{text}");
+        if let Some(theirs) = text
+            .lines()
+            .find(|l| l.starts_with("embed, batch 32"))
+            .and_then(|l| l.split_whitespace().rev().nth(1)?.parse::<f64>().ok())
+        {
+            println!("ratio, throughput: modules / PyTorch = {:.2}x", ours / theirs);
+        }
+    }
+}
