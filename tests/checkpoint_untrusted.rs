@@ -198,3 +198,27 @@ fn a_file_truncated_during_the_load_lists_what_was_written() {
         }
     }
 }
+
+/// A `shard_map` part whose length overflows: an error naming the tensor, never an overflow.
+#[test]
+fn a_rank_part_that_overruns_its_dimension_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    modules::new!(Net)
+        .unwrap()
+        .save_safetensors(d.path().join("a.safetensors"))
+        .unwrap();
+    let index = d.path().join("model.safetensors.index.json");
+    std::fs::write(
+        &index,
+        r#"{"weight_map": {"lin.bias": "a.safetensors", "mask": "a.safetensors"},
+            "shard_map": {"lin.weight": {"dim": 0, "global_shape": [3, 4], "parts": [
+                {"file": "a.safetensors", "start": 0, "len": 3},
+                {"file": "a.safetensors", "start": 3, "len": 18446744073709551615}]}}}"#,
+    )
+    .unwrap();
+    let e = refused(&index);
+    assert!(
+        e.contains("tensor \"lin.weight\"") && e.contains("overruns dimension 0 (3)"),
+        "{e}"
+    );
+}

@@ -9,7 +9,7 @@
 //! ```
 
 use super::file::{bad, OpenFile, RankPart, SourceTensor};
-use super::index::IndexInfo;
+use super::index::{IndexInfo, PartEntry, PartsEntry};
 use crate::shard::ShardInfo;
 use crate::Result;
 
@@ -46,53 +46,24 @@ pub(crate) fn assemble<'a>(
                     entry.dim, p.start
                 )));
             }
-            next = p.start + p.len;
-            let file = index.file_index[p.file.as_str()];
-            let at = pieces
-                .iter()
-                .position(|t| t.file == file && *t.key == **name)
+            next = p
+                .start
+                .checked_add(p.len)
+                .filter(|&end| end <= n)
                 .ok_or_else(|| {
                     fail(format!(
-                        "the index puts a part in {}, which does not hold it",
-                        p.file
+                        "a part of {} indices from {} overruns dimension {} ({n})",
+                        p.len, p.start, entry.dim
                     ))
                 })?;
-            let t = pieces.swap_remove(at);
-            let info = ShardInfo {
-                global_shape: entry.global_shape.clone(),
-                dim: entry.dim,
-                start: p.start,
-                len: p.len,
-            };
-            if t.shape != info.local_shape() {
-                return Err(bad(
-                    &files[file].path,
-                    Some(name),
-                    format!(
-                        "the index says this part has shape {:?}, the file says {:?}",
-                        info.local_shape(),
-                        t.shape
-                    ),
-                ));
-            }
-            if let Some(stored) = t.unsupported {
+            let (part, part_dtype) = take_part(index, files, &mut pieces, name, entry, p)?;
+            if *dtype.get_or_insert(part_dtype) != part_dtype {
                 return Err(fail(format!(
-                    "its parts are stored as {stored}, which modules cannot hold"
+                    "its parts disagree in dtype ({} and {part_dtype})",
+                    dtype.expect("set")
                 )));
             }
-            if *dtype.get_or_insert(t.dtype) != t.dtype {
-                return Err(fail(format!(
-                    "its parts disagree in dtype ({} and {})",
-                    dtype.expect("set"),
-                    t.dtype
-                )));
-            }
-            assembled.push(RankPart {
-                data: t.data,
-                file,
-                offset: t.offset,
-                info,
-            });
+            assembled.push(part);
         }
         if next != n {
             return Err(fail(format!(
@@ -121,4 +92,57 @@ pub(crate) fn assemble<'a>(
         ));
     }
     Ok(out)
+}
+
+/// The tensor of one rank's part, taken out of `pieces`: it must be in the file the index
+/// names, with the shape the index gives, in a dtype modules holds.
+fn take_part<'a>(
+    index: &IndexInfo,
+    files: &'a [OpenFile<'_>],
+    pieces: &mut Vec<SourceTensor<'a>>,
+    name: &str,
+    entry: &PartsEntry,
+    p: &PartEntry,
+) -> Result<(RankPart<'a>, crate::DType)> {
+    let fail = |message: String| bad(&index.path, Some(name), message);
+    let file = index.file_index[p.file.as_str()];
+    let at = pieces
+        .iter()
+        .position(|t| t.file == file && *t.key == *name)
+        .ok_or_else(|| {
+            fail(format!(
+                "the index puts a part in {}, which does not hold it",
+                p.file
+            ))
+        })?;
+    let t = pieces.swap_remove(at);
+    let info = ShardInfo {
+        global_shape: entry.global_shape.clone(),
+        dim: entry.dim,
+        start: p.start,
+        len: p.len,
+    };
+    if t.shape != info.local_shape() {
+        return Err(bad(
+            &files[file].path,
+            Some(name),
+            format!(
+                "the index says this part has shape {:?}, the file says {:?}",
+                info.local_shape(),
+                t.shape
+            ),
+        ));
+    }
+    if let Some(stored) = t.unsupported {
+        return Err(fail(format!(
+            "its parts are stored as {stored}, which modules cannot hold"
+        )));
+    }
+    let part = RankPart {
+        data: t.data,
+        file,
+        offset: t.offset,
+        info,
+    };
+    Ok((part, t.dtype))
 }
