@@ -77,7 +77,7 @@ fn check_weight_map(
 
 impl TorchFiles {
     /// The strided tensors' bytes, gathered in row-major order (one buffer each), in the order
-    /// [`TorchFiles::sources`] expects them.
+    /// [`sources`] expects them.
     pub(crate) fn gather(&self) -> Result<Vec<Vec<u8>>> {
         let mut out = Vec::new();
         for (f, file) in self.files.iter().zip(&self.parsed) {
@@ -94,32 +94,30 @@ impl TorchFiles {
 pub(crate) fn sources<'a>(parsed: &[TorchFile], files: &'a [OpenFile<'_>]) -> Vec<SourceTensor<'a>> {
     let mut gathered = parsed.len();
     let mut out = Vec::new();
-    {
-        for (k, file) in parsed.iter().enumerate() {
-            for t in &file.tensors {
-                let (index, range) = match file.file_byte_range(t) {
-                    Some(r) => (k, r.start as usize..r.end as usize),
-                    None => {
-                        gathered += 1;
-                        (gathered - 1, 0..files[gathered - 1].bytes().len())
-                    }
-                };
-                let (dtype, unsupported) = match dtype_of(t.dtype) {
-                    Ok(d) => (d, None),
-                    Err(name) => (DType::U8, Some(name)),
-                };
-                out.push(SourceTensor {
-                    key: t.name.clone().into(),
-                    dtype,
-                    unsupported,
-                    shape: t.shape.clone(),
-                    offset: range.start,
-                    data: &files[index].bytes()[range],
-                    file: index,
-                    slot: None,
-                    parts: Vec::new(),
-                });
-            }
+    for (k, file) in parsed.iter().enumerate() {
+        for t in &file.tensors {
+            let (index, range) = match file.file_byte_range(t) {
+                Some(r) => (k, r.start as usize..r.end as usize),
+                None => {
+                    gathered += 1;
+                    (gathered - 1, 0..files[gathered - 1].bytes().len())
+                }
+            };
+            let (dtype, unsupported) = match dtype_of(t.dtype) {
+                Ok(d) => (d, None),
+                Err(name) => (DType::U8, Some(name)),
+            };
+            out.push(SourceTensor {
+                key: t.name.clone().into(),
+                dtype,
+                unsupported,
+                shape: t.shape.clone(),
+                offset: range.start,
+                data: &files[index].bytes()[range],
+                file: index,
+                slot: None,
+                parts: Vec::new(),
+            });
         }
     }
     out
