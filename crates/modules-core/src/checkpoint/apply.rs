@@ -140,14 +140,7 @@ pub(crate) fn apply(
     let untouched = |e| (e, Vec::new());
     let copies: Vec<Vec<Span<'_>>> = plan.writes.iter().map(|w| w.spans(&sources[w.source])).collect();
     let hows = decide(plan, sources, files, &copies, opts.zero_copy);
-    let scales: Vec<Option<Scale>> = plan
-        .writes
-        .iter()
-        .map(|w| {
-            w.scale
-                .map(|(i, kind)| Scale::read(&sources[i], kind, &sources[w.source].shape))
-        })
-        .collect();
+    let scales = read_scales(plan, sources);
     let job = |i: usize| Job {
         write: i,
         from: sources[plan.writes[i].source].dtype,
@@ -169,18 +162,7 @@ pub(crate) fn apply(
     );
 
     // In-place and fresh copies on the CPU, in parallel pieces; uploads to CUDA tensors.
-    let mut guards = Vec::new();
-    let mut cuda = Vec::new();
-    for (i, ((w, h), copies)) in plan.writes.iter().zip(&hows).zip(&copies).enumerate() {
-        if matches!(h, How::InPlace | How::Fresh) {
-            let guard = w.slot.lock_mut();
-            if matches!(guard.storage(), Storage::Cpu(_)) {
-                guards.push((i, guard, copies));
-            } else {
-                cuda.push((i, guard, copies));
-            }
-        }
-    }
+    let (mut guards, cuda) = lock_copied(plan, &hows, &copies);
     let fail = |e, touched: &[bool]| {
         let written: Vec<usize> = (0..touched.len()).filter(|&i| touched[i]).collect();
         for &i in &written {
@@ -226,6 +208,42 @@ pub(crate) fn apply(
     // A load of views only has reported nothing since the start.
     opts.report_progress(total, total);
     Ok(total)
+}
+
+/// The FP8 scales of the writes that dequantize, read into f32.
+fn read_scales(plan: &Plan<'_>, sources: &[SourceTensor<'_>]) -> Vec<Option<Scale>> {
+    plan.writes
+        .iter()
+        .map(|w| {
+            w.scale
+                .map(|(i, kind)| Scale::read(&sources[i], kind, &sources[w.source].shape))
+        })
+        .collect()
+}
+
+/// A write copied into its tensor: its index, the tensor locked for writing, and its spans.
+type Locked<'g, 's, 'c> = (usize, std::sync::RwLockWriteGuard<'g, Tensor>, &'c Vec<Span<'s>>);
+
+/// Locks every tensor that is copied into (in place or fresh), split into CPU and CUDA ones.
+#[allow(clippy::type_complexity)]
+fn lock_copied<'g, 's, 'c>(
+    plan: &'g Plan<'_>,
+    hows: &[How],
+    copies: &'c [Vec<Span<'s>>],
+) -> (Vec<Locked<'g, 's, 'c>>, Vec<Locked<'g, 's, 'c>>) {
+    let mut cpu = Vec::new();
+    let mut cuda = Vec::new();
+    for (i, ((w, h), spans)) in plan.writes.iter().zip(hows).zip(copies).enumerate() {
+        if matches!(h, How::InPlace | How::Fresh) {
+            let guard = w.slot.lock_mut();
+            if matches!(guard.storage(), Storage::Cpu(_)) {
+                cpu.push((i, guard, spans));
+            } else {
+                cuda.push((i, guard, spans));
+            }
+        }
+    }
+    (cpu, cuda)
 }
 
 /// Runs the CPU pieces in batches on the thread pool, marking their writes touched first and

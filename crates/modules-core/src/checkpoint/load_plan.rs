@@ -119,6 +119,33 @@ struct Target {
     device: Device,
 }
 
+impl Target {
+    fn of(slot: &SharedTensor, shard: Option<&crate::shard::ShardInfo>) -> Target {
+        let t = slot.tensor();
+        let shape = shard.map_or_else(|| t.shape().to_vec(), |s| s.global_shape.clone());
+        Target {
+            shape,
+            to: t.dtype(),
+            device: t.device(),
+        }
+    }
+}
+
+/// A strict load's first error lines: the missing keys, then the unexpected ones.
+fn key_errors(missing: &[String], unexpected: &[String]) -> Vec<String> {
+    let mut listed = Vec::new();
+    if !missing.is_empty() {
+        listed.push(format!("Missing key(s) in state_dict: {}. ", quoted(missing)));
+    }
+    if !unexpected.is_empty() {
+        listed.push(format!(
+            "Unexpected key(s) in state_dict: {}. ",
+            quoted(unexpected)
+        ));
+    }
+    listed
+}
+
 /// Checks every source found for one slot (under any of its names); false when one fails.
 fn check_found(
     found: &[(&NamedSlot<'_>, usize)],
@@ -264,17 +291,7 @@ pub(crate) fn plan<'m>(
         }
         let (n, i) = found[0];
         let shard = n.slot.shard_info();
-        let target = {
-            let t = n.slot.tensor();
-            let shape = shard
-                .as_ref()
-                .map_or_else(|| t.shape().to_vec(), |s| s.global_shape.clone());
-            Target {
-                shape,
-                to: t.dtype(),
-                device: t.device(),
-            }
-        };
+        let target = Target::of(n.slot, shard.as_ref());
         if !check_found(&found, sources, &target, opts, dry_run, &mut errors) {
             continue;
         }
@@ -303,17 +320,7 @@ pub(crate) fn plan<'m>(
     }
     let (ignored, unexpected) = leftover_keys(slots, &keys, &used);
     if opts.strict {
-        let mut listed = Vec::new();
-        if !missing.is_empty() {
-            listed.push(format!("Missing key(s) in state_dict: {}. ", quoted(&missing)));
-        }
-        if !unexpected.is_empty() {
-            listed.push(format!(
-                "Unexpected key(s) in state_dict: {}. ",
-                quoted(&unexpected)
-            ));
-        }
-        errors.splice(0..0, listed);
+        errors.splice(0..0, key_errors(&missing, &unexpected));
     }
     if !errors.is_empty() {
         return Err(Error::LoadStateDict {
