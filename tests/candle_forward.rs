@@ -83,6 +83,19 @@ fn zoo_forwards_match_pytorch() {
         F32,
     );
     forward("relu", skip_init!(Relu).unwrap(), F32);
+    forward(
+        "conv1d",
+        skip_init!(Conv1d, 4, 6, 3, stride = 2, padding = 1).unwrap(),
+        F32,
+    );
+    let same = Padding::Same;
+    forward(
+        "conv2d",
+        skip_init!(Conv2d, 4, 6, 3, padding = same, dilation = 2, groups = 2).unwrap(),
+        F32,
+    );
+    forward("batchnorm2d", skip_init!(BatchNorm2d, 5).unwrap(), F32);
+    forward("groupnorm", skip_init!(GroupNorm, 2, 6).unwrap(), F32);
 }
 
 #[test]
@@ -90,6 +103,21 @@ fn what_candle_nn_cannot_compute_is_an_error() {
     let ln = skip_init!(LayerNorm, vec![2, 4]).unwrap();
     let e = ln.to_candle_module(&CDevice::Cpu).unwrap_err().to_string();
     assert!(e.contains("LayerNorm over 2 dimensions [2, 4]"), "{e}");
+    let conv = skip_init!(Conv2d, 2, 2, [3, 5], stride = [1, 2]).unwrap();
+    let e = conv.to_candle_module(&CDevice::Cpu).unwrap_err().to_string();
+    assert!(e.contains("Conv2d with stride [1, 2]"), "{e}");
+    let even = skip_init!(Conv1d, 2, 2, 4, padding = Padding::Same).unwrap();
+    assert!(even
+        .to_candle_module(&CDevice::Cpu)
+        .unwrap_err()
+        .to_string()
+        .contains("even kernel"));
+    let bn = skip_init!(BatchNorm2d, 3, track_running_stats = false).unwrap();
+    assert!(bn
+        .to_candle_module(&CDevice::Cpu)
+        .unwrap_err()
+        .to_string()
+        .contains("track_running_stats"));
     let emb = skip_init!(Embedding, 10, 4, max_norm = Some(1.0)).unwrap();
     assert!(emb
         .to_candle_module(&CDevice::Cpu)

@@ -17,6 +17,9 @@ use crate::{Error, Parameter, Result, Tensor};
 /// | `LayerNorm` | `LayerNorm` | one normalized dimension |
 /// | `RmsNorm` | `RmsNorm` | one normalized dimension; `eps = None` is f32's epsilon |
 /// | `Relu` | `Activation::Relu` | |
+/// | `Conv1d`, `Conv2d` | `Conv1d`, `Conv2d` | one stride/dilation/padding for all dimensions, zero padding; `'same'` with odd kernels |
+/// | `BatchNorm1d`, `BatchNorm2d` | [`Eval`](super::Eval)`<BatchNorm>` | eval mode: running statistics |
+/// | `GroupNorm` | `GroupNorm` | |
 ///
 /// ```
 /// use candle_core::{Device, Module as _, Tensor};
