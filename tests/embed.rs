@@ -77,15 +77,7 @@ fn the_module_backend_builds_candle_models_bit_for_bit_as_candle_does() {
     };
     let config: Config =
         serde_json::from_str(&std::fs::read_to_string(dir.join("config.json")).unwrap()).unwrap();
-    let cfg = bert::BertConfig {
-        vocab_size: config.vocab_size,
-        hidden: config.hidden_size,
-        n_layers: config.num_hidden_layers,
-        intermediate: config.intermediate_size,
-        max_positions: config.max_position_embeddings,
-        type_vocab_size: config.type_vocab_size,
-        eps: config.layer_norm_eps,
-    };
+    let cfg = embedder::bert_config(&config);
     let mut m = skip_init!(bert::Bert, cfg).unwrap();
     m.load(&dir, LoadOptions::strict()).unwrap();
     let ours = BertModel::load(

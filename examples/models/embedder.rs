@@ -15,6 +15,19 @@ use crate::bert::{Bert, BertConfig};
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
+/// Our BERT's shape from a Hugging Face `config.json`, as candle-transformers reads it.
+pub fn bert_config(config: &Config) -> BertConfig {
+    BertConfig {
+        vocab_size: config.vocab_size,
+        hidden: config.hidden_size,
+        n_layers: config.num_hidden_layers,
+        intermediate: config.intermediate_size,
+        max_positions: config.max_position_embeddings,
+        type_vocab_size: config.type_vocab_size,
+        eps: config.layer_norm_eps,
+    }
+}
+
 pub struct Embedder {
     bert: BertModel,
     tokenizer: Tokenizer,
@@ -51,16 +64,7 @@ impl Embedder {
         }
         let config_path = file(dir, "config.json")?;
         let config: Config = serde_json::from_value(json(&config_path)?)?;
-        let ours = BertConfig {
-            vocab_size: config.vocab_size,
-            hidden: config.hidden_size,
-            n_layers: config.num_hidden_layers,
-            intermediate: config.intermediate_size,
-            max_positions: config.max_position_embeddings,
-            type_vocab_size: config.type_vocab_size,
-            eps: config.layer_norm_eps,
-        };
-        let mut m = skip_init!(Bert, ours, device = device)?;
+        let mut m = skip_init!(Bert, bert_config(&config), device = device)?;
         m.load(file(dir, "model.safetensors")?, LoadOptions::strict())?;
         let vb = modules::candle::var_builder(&m, CDType::F32, &CDevice::Cpu);
         let bert = BertModel::load(vb, &config)?;
