@@ -96,19 +96,10 @@ fn the_module_backend_builds_candle_models_bit_for_bit_as_candle_does() {
     )
     .unwrap();
     let types = ids.zeros_like().unwrap();
-    let a = ours
-        .forward(&ids, &types, None)
-        .unwrap()
-        .flatten_all()
-        .unwrap()
-        .to_vec1::<f32>()
-        .unwrap();
-    let b = theirs
-        .forward(&ids, &types, None)
-        .unwrap()
-        .flatten_all()
-        .unwrap()
-        .to_vec1::<f32>()
-        .unwrap();
+    let run = |m: &BertModel| -> Vec<f32> {
+        let y = m.forward(&ids, &types, None).unwrap();
+        y.flatten_all().unwrap().to_vec1::<f32>().unwrap()
+    };
+    let (a, b) = (run(&ours), run(&theirs));
     assert!(a.iter().zip(&b).all(|(x, y)| x.to_bits() == y.to_bits()));
 }

@@ -14,7 +14,6 @@ pub(crate) fn all_tensors<'a>(
 ) -> Result<Vec<SourceTensor<'a>>> {
     let weight_map = index.map(|i| &i.weight_map);
     let in_parts = |key: &str| index.is_some_and(|i| i.shard_map.contains_key(key));
-    let mut out = Vec::new();
     let per_file = files
         .iter()
         .enumerate()
@@ -23,42 +22,51 @@ pub(crate) fn all_tensors<'a>(
     // Which file holds each key: needed across shards (a key in two of them) and against an
     // index. Within one file the header scan already rejects a key given twice.
     let across = files.len() > 1 || weight_map.is_some();
-    let total = if across {
-        per_file.iter().map(Vec::len).sum()
-    } else {
-        0
-    };
-    let mut owner: HashMap<&str, usize> = HashMap::with_capacity(total);
-    for tensors in per_file.iter().filter(|_| across) {
-        for t in tensors.iter().filter(|t| !in_parts(&t.key)) {
-            if let Some(&other) = owner.get(&*t.key) {
-                return Err(bad(
-                    &files[t.file].path,
-                    Some(&t.key),
-                    format!("the key is also in {}", files[other].path.display()),
-                ));
-            }
-            owner.insert(&*t.key, t.file);
-        }
+    let total = per_file.iter().map(Vec::len).sum();
+    if across {
+        let pairs = per_file
+            .iter()
+            .flatten()
+            .filter(|t| !in_parts(&t.key))
+            .map(|t| (t.file, &*t.key));
+        check_owners(files, pairs, total, weight_map)?;
     }
-    if let Some(map) = weight_map {
-        let mut keys: Vec<(&String, &usize)> = map.iter().collect();
-        keys.sort();
-        for (key, &file) in keys {
-            if owner.get(key.as_str()) != Some(&file) {
-                return Err(bad(
-                    &files[file].path,
-                    Some(key),
-                    "the index's weight_map puts this tensor in this shard, which does not hold it",
-                ));
-            }
-        }
-    }
-    for tensors in per_file {
-        out.extend(tensors);
-    }
+    let out: Vec<SourceTensor<'a>> = per_file.into_iter().flatten().collect();
     match index {
         Some(i) if !i.shard_map.is_empty() => super::rank_parts::assemble(i, files, out),
         _ => Ok(out),
     }
+}
+
+/// Which file holds each key, checked: no key in two files, and each `weight_map` entry in the
+/// file it names. `pairs` are (file, key), `count` of them.
+pub(crate) fn check_owners<'k>(
+    files: &[OpenFile<'_>],
+    pairs: impl Iterator<Item = (usize, &'k str)>,
+    count: usize,
+    weight_map: Option<&HashMap<String, usize>>,
+) -> Result<()> {
+    let mut owner: HashMap<&str, usize> = HashMap::with_capacity(count);
+    for (file, key) in pairs {
+        if let Some(other) = owner.insert(key, file) {
+            return Err(bad(
+                &files[file].path,
+                Some(key),
+                format!("the key is also in {}", files[other].path.display()),
+            ));
+        }
+    }
+    let Some(map) = weight_map else { return Ok(()) };
+    let mut keys: Vec<(&String, &usize)> = map.iter().collect();
+    keys.sort();
+    for (key, &file) in keys {
+        if owner.get(key.as_str()) != Some(&file) {
+            return Err(bad(
+                &files[file].path,
+                Some(key),
+                "the index's weight_map puts this tensor in this shard, which does not hold it",
+            ));
+        }
+    }
+    Ok(())
 }

@@ -5,13 +5,13 @@
 //! safetensors tensor: `pread` or a fused cast, or a zero-copy view. A strided view (`.t()`,
 //! a column slice) is gathered into its own buffer first, which then acts as one more file.
 
-use std::collections::HashMap;
 use std::path::Path;
 
 use modules_torch::{TorchDType, TorchFile, TorchTensor};
 
 use super::file::{bad, OpenFile, SourceTensor};
 use super::index::open_index;
+use super::sources::check_owners;
 use crate::{DType, Result};
 
 /// The opened `torch.save` files and what each holds.
@@ -34,45 +34,14 @@ pub(crate) fn open(path: &Path, is_index: bool) -> Result<TorchFiles> {
         .map(|f| modules_torch::read(f.bytes()).map_err(|e| bad(&f.path, None, e.to_string())))
         .collect::<Result<Vec<_>>>()?;
     if let Some(map) = weight_map {
-        check_weight_map(path, &files, &parsed, &map)?;
+        let pairs = parsed
+            .iter()
+            .enumerate()
+            .flat_map(|(k, f)| f.tensors.iter().map(move |t| (k, t.name.as_str())));
+        let count = parsed.iter().map(|f| f.tensors.len()).sum();
+        check_owners(&files, pairs, count, Some(&map))?;
     }
     Ok(TorchFiles { files, parsed })
-}
-
-/// Every key in one shard, and in the shard the index names for it.
-fn check_weight_map(
-    index: &Path,
-    files: &[OpenFile<'_>],
-    parsed: &[TorchFile],
-    map: &HashMap<String, usize>,
-) -> Result<()> {
-    let mut owner: HashMap<&str, usize> = HashMap::new();
-    for (k, file) in parsed.iter().enumerate() {
-        for t in &file.tensors {
-            if let Some(other) = owner.insert(&t.name, k) {
-                return Err(bad(
-                    &files[k].path,
-                    Some(&t.name),
-                    format!("the key is also in {}", files[other].path.display()),
-                ));
-            }
-        }
-    }
-    let mut keys: Vec<(&String, &usize)> = map.iter().collect();
-    keys.sort();
-    for (key, &shard) in keys {
-        if owner.get(key.as_str()) != Some(&shard) {
-            return Err(bad(
-                index,
-                Some(key),
-                format!(
-                    "the index puts this tensor in {}, which does not hold it",
-                    files[shard].path.display()
-                ),
-            ));
-        }
-    }
-    Ok(())
 }
 
 impl TorchFiles {
