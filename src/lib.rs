@@ -97,11 +97,12 @@ pub mod prelude {
     // The modules and their option enums; their `XArgs`/`XArgsBuilder` types stay in `nn`.
     pub use crate::nn::{
         Activation, BatchNorm1d, BatchNorm2d, BatchNorm3d, Bilinear, Conv1d, Conv2d, Conv3d, ConvTranspose1d,
-        ConvTranspose2d, ConvTranspose3d, Dropout, Embedding, EmbeddingBag, EmbeddingBagMode, GroupNorm, Gru,
-        GruCell, Identity, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, Linear, Lstm, LstmCell,
-        ModuleBuilder, ModuleDict, MultiheadAttention, NonDynamicallyQuantizableLinear, Padding, PaddingMode,
-        Relu, RmsNorm, Rnn, RnnCell, RnnConfig, RnnMode, RnnNonlinearity, RnnWeights, Sequential, Size,
-        StackNorm, TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
+        ConvTranspose2d, ConvTranspose3d, Dropout, Embedding, EmbeddingBag, EmbeddingBagMode, Gelu,
+        GroupNorm, Gru, GruCell, Identity, InstanceNorm1d, InstanceNorm2d, InstanceNorm3d, LayerNorm, Linear,
+        LogSoftmax, Lstm, LstmCell, ModuleBuilder, ModuleDict, MultiheadAttention,
+        NonDynamicallyQuantizableLinear, Padding, PaddingMode, Relu, RmsNorm, Rnn, RnnCell, RnnConfig,
+        RnnMode, RnnNonlinearity, RnnWeights, Sequential, Sigmoid, Silu, Size, Softmax, StackNorm, Tanh,
+        TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
     };
     pub use crate::{
         layer, new, skip_init, Buffer, DType, DType::*, Device, Device::*, Error, Module, Parameter,

@@ -3,23 +3,15 @@
 use candle_core::Device as CDevice;
 
 use super::ToCandle;
-use crate::nn::{Embedding, LayerNorm, Linear, Relu, RmsNorm};
+use crate::nn::{Embedding, LayerNorm, Linear, NonDynamicallyQuantizableLinear, RmsNorm};
 use crate::{Error, Parameter, Result, Tensor};
 
-/// A module of the zoo as the candle-nn module that computes PyTorch's forward, with its
-/// weights converted once ([`ToCandle`]: one copy on the CPU); call `forward` on the result as
-/// often as needed. Checked against outputs PyTorch wrote (`tests/candle_forward.rs`).
-///
-/// | `modules::nn` | candle-nn | note |
-/// |---|---|---|
-/// | `Linear` | `Linear` | with or without bias |
-/// | `Embedding` | `Embedding` | lookup only (`max_norm` is refused) |
-/// | `LayerNorm` | `LayerNorm` | one normalized dimension |
-/// | `RmsNorm` | `RmsNorm` | one normalized dimension; `eps = None` is f32's epsilon |
-/// | `Relu` | `Activation::Relu` | |
-/// | `Conv1d`, `Conv2d` | `Conv1d`, `Conv2d` | one stride/dilation/padding for all dimensions, zero padding; `'same'` with odd kernels |
-/// | `BatchNorm1d`, `BatchNorm2d` | [`Eval`](super::Eval)`<BatchNorm>` | eval mode: running statistics |
-/// | `GroupNorm` | `GroupNorm` | |
+/// A module of the zoo as what computes PyTorch's forward (evaluation mode), with its weights
+/// converted once ([`ToCandle`]: one copy on the CPU); call `forward` on the result as often as
+/// needed. The guide's [table](crate::guide#running-the-forward-feature-candle) lists the
+/// modules and what computes each; `tests/candle_forward.rs` checks each against outputs
+/// PyTorch wrote. A derived model implements it by composing its children's (the guide shows
+/// how).
 ///
 /// ```
 /// use candle_core::{Device, Module as _, Tensor};
@@ -32,46 +24,64 @@ use crate::{Error, Parameter, Result, Tensor};
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub trait ToCandleModule {
-    /// The candle-nn module that computes this module's forward.
-    type Output: candle_core::Module;
+    /// What computes this module's forward: a `candle_core::Module` for the modules of one
+    /// input; its own `forward` for those of several ([`BilinearForward`](super::BilinearForward),
+    /// [`AttentionForward`](super::AttentionForward), [`EncoderLayerForward`](super::EncoderLayerForward)).
+    type Output;
     /// Converts the weights onto `device` (candle's CPU here).
     fn to_candle_module(&self, device: &CDevice) -> Result<Self::Output>;
 }
 
-fn weight(p: &Parameter, device: &CDevice) -> Result<candle_core::Tensor> {
+pub(super) fn weight(p: &Parameter, device: &CDevice) -> Result<candle_core::Tensor> {
     p.tensor().to_candle(device)
+}
+
+pub(super) fn weight_opt(p: &Option<Parameter>, device: &CDevice) -> Result<Option<candle_core::Tensor>> {
+    p.as_ref().map(|p| weight(p, device)).transpose()
+}
+
+/// What the bridge cannot compute, named.
+pub(super) fn unsupported(message: String) -> Error {
+    Error::InvalidArgument {
+        function: "to_candle_module",
+        message,
+    }
 }
 
 fn one_dim(shape: &[usize], module: &str) -> Result<()> {
     if shape.len() == 1 {
         return Ok(());
     }
-    Err(Error::InvalidArgument {
-        function: "to_candle_module",
-        message: format!(
-            "{module} over {} dimensions {shape:?}: candle-nn normalizes over the last one only",
-            shape.len()
-        ),
-    })
+    Err(unsupported(format!(
+        "{module} over {} dimensions {shape:?}: candle-nn normalizes over the last one only",
+        shape.len()
+    )))
 }
 
-impl ToCandleModule for Linear {
-    type Output = candle_nn::Linear;
-    fn to_candle_module(&self, device: &CDevice) -> Result<candle_nn::Linear> {
-        let bias = self.bias.as_ref().map(|b| weight(b, device)).transpose()?;
-        Ok(candle_nn::Linear::new(weight(&self.weight, device)?, bias))
-    }
+macro_rules! linear_to_candle {
+    ($name:ident) => {
+        impl ToCandleModule for $name {
+            type Output = candle_nn::Linear;
+            fn to_candle_module(&self, device: &CDevice) -> Result<candle_nn::Linear> {
+                Ok(candle_nn::Linear::new(
+                    weight(&self.weight, device)?,
+                    weight_opt(&self.bias, device)?,
+                ))
+            }
+        }
+    };
 }
+
+linear_to_candle!(Linear);
+linear_to_candle!(NonDynamicallyQuantizableLinear);
 
 impl ToCandleModule for Embedding {
     type Output = candle_nn::Embedding;
     fn to_candle_module(&self, device: &CDevice) -> Result<candle_nn::Embedding> {
         if self.max_norm.is_some() {
-            return Err(Error::InvalidArgument {
-                function: "to_candle_module",
-                message: "Embedding with max_norm renormalizes rows in its forward, which candle-nn does not"
-                    .into(),
-            });
+            return Err(unsupported(
+                "Embedding with max_norm renormalizes rows in its forward, which candle-nn does not".into(),
+            ));
         }
         Ok(candle_nn::Embedding::new(
             weight(&self.weight, device)?,
@@ -109,12 +119,5 @@ impl ToCandleModule for RmsNorm {
             w,
             self.eps.unwrap_or(f32::EPSILON as f64),
         ))
-    }
-}
-
-impl ToCandleModule for Relu {
-    type Output = candle_nn::Activation;
-    fn to_candle_module(&self, _: &CDevice) -> Result<candle_nn::Activation> {
-        Ok(candle_nn::Activation::Relu)
     }
 }

@@ -2,17 +2,11 @@
 
 use candle_core::Device as CDevice;
 
+use super::forward::{unsupported, weight, weight_opt};
 use super::{ToCandle, ToCandleModule};
 use crate::nn::{BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, GroupNorm};
 use crate::nn::{Padding, PaddingMode};
-use crate::{Error, Parameter, Result, Tensor};
-
-fn unsupported(message: String) -> Error {
-    Error::InvalidArgument {
-        function: "to_candle_module",
-        message,
-    }
-}
+use crate::{Parameter, Result, Tensor};
 
 /// candle-nn takes one value for every spatial dimension.
 fn uniform<const N: usize>(values: [usize; N], what: &str, module: &str) -> Result<usize> {
@@ -51,10 +45,6 @@ fn padding<const N: usize>(
     }
 }
 
-fn candle(p: &Parameter, device: &CDevice) -> Result<candle_core::Tensor> {
-    p.tensor().to_candle(device)
-}
-
 fn kernel<const N: usize>(w: &Parameter) -> [usize; N] {
     let shape = w.shape();
     std::array::from_fn(|d| shape[shape.len() - N + d])
@@ -74,10 +64,9 @@ macro_rules! conv_to_candle {
                     groups: self.groups,
                     cudnn_fwd_algo: None,
                 };
-                let bias = self.bias.as_ref().map(|b| candle(b, device)).transpose()?;
                 Ok(candle_nn::$candle::new(
-                    candle(&self.weight, device)?,
-                    bias,
+                    weight(&self.weight, device)?,
+                    weight_opt(&self.bias, device)?,
                     config,
                 ))
             }
@@ -125,19 +114,19 @@ macro_rules! batch_norm_to_candle {
                 let n = self.num_features;
                 let ones = || Tensor::ones([n], crate::Device::Cpu)?.to_candle(device);
                 let zeros = || Tensor::zeros([n], crate::Device::Cpu)?.to_candle(device);
-                let weight = self
+                let w = self
                     .weight
                     .as_ref()
-                    .map_or_else(ones, |w| candle(w, device))?;
-                let bias = self
+                    .map_or_else(ones, |w| weight(w, device))?;
+                let b = self
                     .bias
                     .as_ref()
-                    .map_or_else(zeros, |b| candle(b, device))?;
+                    .map_or_else(zeros, |b| weight(b, device))?;
                 let (mean, var) = (
                     mean.tensor().to_candle(device)?,
                     var.tensor().to_candle(device)?,
                 );
-                let bn = candle_nn::BatchNorm::new(n, mean, var, weight, bias, self.eps)
+                let bn = candle_nn::BatchNorm::new(n, mean, var, w, b, self.eps)
                     .map_err(|e| unsupported(format!("candle: {e}")))?;
                 Ok(Eval(bn))
             }
@@ -152,15 +141,15 @@ impl ToCandleModule for GroupNorm {
     type Output = candle_nn::GroupNorm;
     fn to_candle_module(&self, device: &CDevice) -> Result<candle_nn::GroupNorm> {
         let n = self.num_channels;
-        let weight = match &self.weight {
-            Some(w) => candle(w, device)?,
+        let w = match &self.weight {
+            Some(w) => weight(w, device)?,
             None => Tensor::ones([n], crate::Device::Cpu)?.to_candle(device)?,
         };
-        let bias = match &self.bias {
-            Some(b) => candle(b, device)?,
+        let b = match &self.bias {
+            Some(b) => weight(b, device)?,
             None => Tensor::zeros([n], crate::Device::Cpu)?.to_candle(device)?,
         };
-        candle_nn::GroupNorm::new(weight, bias, n, self.num_groups, self.eps)
+        candle_nn::GroupNorm::new(w, b, n, self.num_groups, self.eps)
             .map_err(|e| unsupported(format!("candle: {e}")))
     }
 }

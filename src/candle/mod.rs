@@ -6,9 +6,9 @@
 //! - [`var_builder`] hands a loaded module to any candle or candle-transformers model through
 //!   candle-nn's `SimpleBackend`: the model finds its weights by the same names, after
 //!   `modules` loaded, sharded, cast, dequantized and checked them.
-//! - [`ToCandleModule`] turns a zoo module (Linear, Embedding, LayerNorm, RmsNorm, ReLU,
-//!   Conv1d/2d, BatchNorm1d/2d in eval, GroupNorm) into the candle-nn module that computes its
-//!   forward.
+//! - [`ToCandleModule`] turns a zoo module into what computes its forward in evaluation mode:
+//!   a candle-nn module, or [`AttentionForward`], [`EncoderLayerForward`] and
+//!   [`BilinearForward`] for those with masks or two inputs.
 //!
 //! **Copies.** candle's CPU tensors own a `Vec`, so every CPU conversion is one copy at memcpy
 //! speed, both ways; a CUDA tensor is first copied to the host (candle's CUDA backend is not
@@ -29,12 +29,17 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
+mod attention;
 mod backend;
+mod encoder;
 mod forward;
+mod forward_activation;
 mod forward_conv;
 mod tensor;
 
+pub use attention::{AttentionForward, AttentionMasks};
 pub use backend::{var_builder, ModuleBackend};
+pub use encoder::{BilinearForward, EncoderLayerForward};
 pub use forward::ToCandleModule;
 pub use forward_conv::Eval;
 pub use tensor::{candle_dtype, from_candle, ToCandle};

@@ -21,7 +21,11 @@ mod rnn_cell;
 mod transformer;
 mod transformer_options;
 
-pub use activation::{Relu, ReluArgs, ReluArgsBuilder};
+pub use activation::{
+    Gelu, GeluApproximate, GeluArgs, GeluArgsBuilder, LogSoftmax, LogSoftmaxArgs, LogSoftmaxArgsBuilder,
+    Relu, ReluArgs, ReluArgsBuilder, Sigmoid, SigmoidArgs, SigmoidArgsBuilder, Silu, SiluArgs,
+    SiluArgsBuilder, Softmax, SoftmaxArgs, SoftmaxArgsBuilder, Tanh, TanhArgs, TanhArgsBuilder,
+};
 pub use attention::{MultiheadAttention, MultiheadAttentionArgs, MultiheadAttentionArgsBuilder};
 pub use batch_norm::{
     BatchNorm1d, BatchNorm1dArgs, BatchNorm1dArgsBuilder, BatchNorm2d, BatchNorm2dArgs,

@@ -90,13 +90,6 @@ fn sniff(path: &Path) -> Result<Layout> {
     if head.starts_with(b"PK\x03\x04") {
         return Ok(Layout::Torch(path.to_path_buf()));
     }
-    if head.first() == Some(&0x80) {
-        return Err(bad(
-            path,
-            None,
-            "this is PyTorch's legacy (pre-1.6, non-zip) torch.save format, which holds pickle code to run: re-save it with torch.save's default format or as safetensors",
-        ));
-    }
     if head.len() >= 9 && head[8] == b'{' {
         let layout = if adapter {
             Layout::Adapter
@@ -104,6 +97,16 @@ fn sniff(path: &Path) -> Result<Layout> {
             Layout::Safetensors
         };
         return Ok(layout(path.to_path_buf()));
+    }
+    // The legacy format opens with its magic number, pickled: PROTO 2, LONG1 of 10 bytes. A
+    // safetensors header length can start with the same 0x80 0x02 (a 640-byte header), so
+    // safetensors is recognized first.
+    if head.starts_with(b"\x80\x02\x8a\x0a") {
+        return Err(bad(
+            path,
+            None,
+            "this is PyTorch's legacy (pre-1.6, non-zip) torch.save format, which holds pickle code to run: re-save it with torch.save's default format or as safetensors",
+        ));
     }
     if head.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{') {
         // An index: its shards' names say which format they are in.
@@ -138,6 +141,11 @@ mod tests {
         };
         let st = write("weights.bin", b"\x02\0\0\0\0\0\0\0{}");
         assert_eq!(detect(&st).unwrap(), Layout::Safetensors(st.clone()));
+        // A 640-byte header: its length opens with 0x80 0x02, as a pickle does.
+        let mut header = b"\x80\x02\0\0\0\0\0\0{".to_vec();
+        header.resize(8 + 640, b' ');
+        let st640 = write("softmax.safetensors", &header);
+        assert_eq!(detect(&st640).unwrap(), Layout::Safetensors(st640.clone()));
         let zip = write("model.safetensors.x", b"PK\x03\x04rest");
         assert_eq!(detect(&zip).unwrap(), Layout::Torch(zip.clone()));
         let legacy = write("old.pt", b"\x80\x02\x8a\x0al");
