@@ -1,13 +1,17 @@
 //! Sentence-embedding throughput (feature `candle`): `cargo bench --features candle --bench embed`.
 //!
 //! all-MiniLM-L6-v2 (`scripts/get-minilm.sh`), batches of 32 sentences, sentences/s as the
-//! median of 7 batches, and peak RSS; with `MODULES_PYTHON` set to a Python that has
+//! median of 21 batches, and peak RSS; with `MODULES_PYTHON` set to a Python that has
 //! sentence-transformers, the same batches through `benches/embed_torch.py` in the same run, on
 //! the same number of threads. Cold start (process start to printed vectors) is
 //! `scripts/bench-embed-cold.sh`.
 
+#[path = "../examples/models/attention_kernel.rs"]
+mod attention_kernel;
 #[path = "../examples/models/bert.rs"]
 mod bert;
+#[path = "../examples/models/bert_forward.rs"]
+mod bert_forward;
 mod common;
 #[path = "../examples/models/embedder.rs"]
 mod embedder;
@@ -39,7 +43,7 @@ fn main() {
     let e = embedder::Embedder::load(&dir, modules::Device::Cpu).unwrap();
     let batch = sentences();
     e.embed(&batch).unwrap();
-    let t = common::time(7, || {
+    let t = common::time(21, || {
         std::hint::black_box(e.embed(&batch).unwrap());
     });
     let ours = batch.len() as f64 / t.as_secs_f64();

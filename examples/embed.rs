@@ -8,8 +8,12 @@
 //! to stderr. A missing folder or file, an unknown device or no sentence is an error and a
 //! non-zero exit.
 
+#[path = "../examples/models/attention_kernel.rs"]
+mod attention_kernel;
 #[path = "models/bert.rs"]
 mod bert;
+#[path = "../examples/models/bert_forward.rs"]
+mod bert_forward;
 #[path = "models/embedder.rs"]
 mod embedder;
 

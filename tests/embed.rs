@@ -4,8 +4,12 @@
 //! `scripts/make_embed_reference.py`). The model folder comes from `scripts/get-minilm.sh`.
 #![cfg(feature = "candle")]
 
+#[path = "../examples/models/attention_kernel.rs"]
+mod attention_kernel;
 #[path = "../examples/models/bert.rs"]
 mod bert;
+#[path = "../examples/models/bert_forward.rs"]
+mod bert_forward;
 #[path = "../examples/models/embedder.rs"]
 mod embedder;
 

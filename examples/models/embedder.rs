@@ -1,17 +1,18 @@
 //! Sentence embeddings from a sentence-transformers folder (all-MiniLM-L6-v2 and other BERT
 //! encoders): the BERT is `bert::Bert` (`#[derive(Module)]`), built with `skip_init!` and
-//! loaded strictly by `modules`; candle-transformers' `BertModel` runs it, built from the
-//! loaded module through `modules::candle::var_builder`. Pooling and normalization follow the
-//! folder's `modules.json` and `1_Pooling/config.json`.
+//! loaded strictly by `modules`; its forward is its children's forwards through the bridge
+//! (`bert_forward.rs`). Pooling and normalization follow the folder's `modules.json` and
+//! `1_Pooling/config.json`.
 
 use std::path::{Path, PathBuf};
 
 use candle_core::{DType as CDType, Device as CDevice, Tensor as CTensor};
-use candle_transformers::models::bert::{BertModel, Config};
+use candle_transformers::models::bert::{Config, HiddenAct};
 use modules::prelude::*;
 use tokenizers::{PaddingParams, PaddingStrategy, Tokenizer, TruncationParams};
 
 use crate::bert::{Bert, BertConfig};
+use crate::bert_forward::BertForward;
 
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 
@@ -20,6 +21,7 @@ pub fn bert_config(config: &Config) -> BertConfig {
     BertConfig {
         vocab_size: config.vocab_size,
         hidden: config.hidden_size,
+        heads: config.num_attention_heads,
         n_layers: config.num_hidden_layers,
         intermediate: config.intermediate_size,
         max_positions: config.max_position_embeddings,
@@ -29,7 +31,7 @@ pub fn bert_config(config: &Config) -> BertConfig {
 }
 
 pub struct Embedder {
-    bert: BertModel,
+    bert: BertForward,
     tokenizer: Tokenizer,
     device: CDevice,
     normalize: bool,
@@ -66,8 +68,15 @@ impl Embedder {
         let config: Config = serde_json::from_value(json(&config_path)?)?;
         let mut m = skip_init!(Bert, bert_config(&config), device = device)?;
         m.load(file(dir, "model.safetensors")?, LoadOptions::strict())?;
-        let vb = modules::candle::var_builder(&m, CDType::F32, &CDevice::Cpu);
-        let bert = BertModel::load(vb, &config)?;
+        if config.hidden_act != HiddenAct::Gelu {
+            return Err(format!(
+                "{}: hidden_act {:?}: the forward computes BERT's exact GELU only",
+                config_path.display(),
+                config.hidden_act
+            )
+            .into());
+        }
+        let bert = BertForward::new(&m, config.num_attention_heads, &CDevice::Cpu)?;
 
         let pooling = json(&file(dir, "1_Pooling/config.json")?)?;
         if pooling["pooling_mode_mean_tokens"] != true {
@@ -115,7 +124,7 @@ impl Embedder {
         let ids = CTensor::from_vec(gather(&|e| e.get_ids()), (batch, len), &self.device)?;
         let types = CTensor::from_vec(gather(&|e| e.get_type_ids()), (batch, len), &self.device)?;
         let mask = CTensor::from_vec(gather(&|e| e.get_attention_mask()), (batch, len), &self.device)?;
-        let hidden = self.bert.forward(&ids, &types, Some(&mask))?; // [batch, len, hidden]
+        let hidden = self.bert.forward(&ids, &types, &mask)?; // [batch, len, hidden]
         let mask = mask.to_dtype(CDType::F32)?.unsqueeze(2)?;
         let summed = hidden.broadcast_mul(&mask)?.sum(1)?;
         let counts = mask.sum(1)?.clamp(1e-9, f64::MAX)?;

@@ -4,8 +4,8 @@
 use candle_core::{Device as CDevice, Module as _, Result as CResult, Tensor as CTensor};
 
 use super::forward::{unsupported, weight, weight_opt};
-use super::{AttentionForward, AttentionMasks, ToCandleModule};
-use crate::nn::{Activation, Bilinear, TransformerEncoderLayer};
+use super::{AttentionForward, AttentionMasks, GeluForward, ToCandleModule};
+use crate::nn::{Activation, Bilinear, GeluApproximate, TransformerEncoderLayer};
 use crate::Result;
 
 /// [`TransformerEncoderLayer`]'s forward (dropout off): self-attention and the feed-forward
@@ -30,16 +30,17 @@ pub struct EncoderLayerForward {
     linear2: candle_nn::Linear,
     norm1: candle_nn::LayerNorm,
     norm2: candle_nn::LayerNorm,
-    activation: candle_nn::Activation,
+    /// ReLU, or GELU with the exact erf.
+    gelu: Option<GeluForward>,
     norm_first: bool,
 }
 
 impl ToCandleModule for TransformerEncoderLayer {
     type Output = EncoderLayerForward;
     fn to_candle_module(&self, device: &CDevice) -> Result<EncoderLayerForward> {
-        let activation = match self.activation {
-            Activation::Relu => candle_nn::Activation::Relu,
-            Activation::Gelu => candle_nn::Activation::Gelu,
+        let gelu = match self.activation {
+            Activation::Relu => None,
+            Activation::Gelu => Some(GeluForward(GeluApproximate::Exact)),
             Activation::Other(name) => {
                 return Err(unsupported(format!(
                     "TransformerEncoderLayer with activation `{name}`: only its name is kept, the forward knows relu and gelu"
@@ -52,7 +53,7 @@ impl ToCandleModule for TransformerEncoderLayer {
             linear2: self.linear2.to_candle_module(device)?,
             norm1: self.norm1.to_candle_module(device)?,
             norm2: self.norm2.to_candle_module(device)?,
-            activation,
+            gelu,
             norm_first: self.norm_first,
         })
     }
@@ -78,8 +79,12 @@ impl EncoderLayerForward {
         let attend =
             |x: &CTensor| Ok::<_, candle_core::Error>(self.self_attn.forward_masked(x, x, x, masks)?.0);
         let feed_forward = |x: &CTensor| {
-            self.linear2
-                .forward(&self.activation.forward(&self.linear1.forward(x)?)?)
+            let h = self.linear1.forward(x)?;
+            let h = match &self.gelu {
+                Some(gelu) => gelu.forward(&h)?,
+                None => h.relu()?,
+            };
+            self.linear2.forward(&h)
         };
         if self.norm_first {
             let x = (src + attend(&self.norm1.forward(src)?)?)?;

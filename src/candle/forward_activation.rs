@@ -4,29 +4,31 @@
 use candle_core::{Device as CDevice, Tensor as CTensor};
 use candle_nn::{Activation as CActivation, Func};
 
-use super::{Eval, ToCandleModule};
-use crate::nn::{Dropout, Gelu, GeluApproximate, Identity, LogSoftmax, Relu, Sigmoid, Silu, Softmax, Tanh};
+use super::{Eval, GeluForward, ToCandleModule};
+use crate::nn::{Dropout, Gelu, Identity, LogSoftmax, Relu, Sigmoid, Silu, Softmax, Tanh};
 use crate::Result;
 
 macro_rules! activation_to_candle {
-    ($name:ident, |$m:ident| $activation:expr) => {
+    ($name:ident, $activation:expr) => {
         impl ToCandleModule for $name {
             type Output = CActivation;
             fn to_candle_module(&self, _: &CDevice) -> Result<CActivation> {
-                let $m = self;
                 Ok($activation)
             }
         }
     };
 }
 
-activation_to_candle!(Relu, |_m| CActivation::Relu);
-activation_to_candle!(Silu, |_m| CActivation::Silu);
-activation_to_candle!(Sigmoid, |_m| CActivation::Sigmoid);
-activation_to_candle!(Gelu, |m| match m.approximate {
-    GeluApproximate::Exact => CActivation::Gelu,
-    GeluApproximate::Tanh => CActivation::GeluPytorchTanh,
-});
+activation_to_candle!(Relu, CActivation::Relu);
+activation_to_candle!(Silu, CActivation::Silu);
+activation_to_candle!(Sigmoid, CActivation::Sigmoid);
+
+impl ToCandleModule for Gelu {
+    type Output = GeluForward;
+    fn to_candle_module(&self, _: &CDevice) -> Result<GeluForward> {
+        Ok(GeluForward(self.approximate))
+    }
+}
 
 impl ToCandleModule for Tanh {
     type Output = Func<'static>;

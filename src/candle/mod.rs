@@ -35,6 +35,7 @@ mod encoder;
 mod forward;
 mod forward_activation;
 mod forward_conv;
+mod gelu;
 mod tensor;
 
 pub use attention::{AttentionForward, AttentionMasks};
@@ -42,4 +43,5 @@ pub use backend::{var_builder, ModuleBackend};
 pub use encoder::{BilinearForward, EncoderLayerForward};
 pub use forward::ToCandleModule;
 pub use forward_conv::Eval;
+pub use gelu::GeluForward;
 pub use tensor::{candle_dtype, from_candle, ToCandle};
