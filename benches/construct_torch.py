@@ -42,3 +42,12 @@ print(f"{f'named_parameters over {n} tensors (Llama-70B, meta)':<58} {fmt(names)
 if os.environ.get("BENCH_INIT"):
     init = median_time(3, lambda: Llama(CONFIGS["tiny"]))
     print(f"{'default init of Llama-1.1B f32, CPU (fresh memory)':<58} {fmt(init)}")
+    model = Llama(CONFIGS["tiny"])
+
+    def reset():
+        for mod in model.modules():
+            if hasattr(mod, "reset_parameters"):
+                mod.reset_parameters()
+
+    resident = median_time(3, reset)
+    print(f"{'  of which: default init on resident memory (reset)':<58} {fmt(resident)}")

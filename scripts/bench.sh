@@ -33,7 +33,8 @@ run() { # run <name> <command...>: the command's output, saved for the report
     echo "== $name" >&2
     "$@" >"$LOG/$name.txt" 2>&1 || echo "(failed: exit $?)" >>"$LOG/$name.txt"
 }
-run construct cargo bench -q --bench construct
+# BENCH_INIT: the default init of Llama-1.1B, fresh and resident, beside PyTorch's.
+run construct env BENCH_INIT=1 cargo bench -q --bench construct
 run init cargo bench -q --bench init
 run load env MODULES_PYTHON="$PY" cargo bench -q --bench load
 run shard cargo bench -q --bench shard
@@ -45,7 +46,7 @@ if scripts/get-minilm.sh >/dev/null 2>&1; then
     fi
 fi
 if [ -n "$PY" ]; then
-    run construct_torch "$PY" benches/construct_torch.py
+    run construct_torch env BENCH_INIT=1 "$PY" benches/construct_torch.py
     run init_torch "$PY" benches/init_torch.py
 fi
 

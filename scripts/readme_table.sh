@@ -43,6 +43,8 @@ table=$(
     row "skip_init Llama-1.1B f32 on the CPU, first call in a fresh process" construct "skip_init Llama-1.1B f32, CPU, fresh process (first call)" construct_torch "skip_init Llama-1.1B f32, CPU, fresh process (first call)"
     row "construction of Llama-70B shapes on meta (warm)" construct "construction on meta of Llama-70B shapes, warm" construct_torch "construction on meta of Llama-70B shapes, warm"
     row "named_parameters over 723 tensors (Llama-70B, meta)" construct "named_parameters over 723 tensors (Llama-70B, meta)" construct_torch "named_parameters over 723 tensors (Llama-70B, meta)"
+    row "default init of Llama-1.1B f32 into fresh memory" construct "default init of Llama-1.1B f32, CPU (fresh memory)" construct_torch "default init of Llama-1.1B f32, CPU (fresh memory)"
+    row "default init of Llama-1.1B f32 on resident memory (reset_parameters)" construct "  of which: default init on resident memory (reset)" construct_torch "  of which: default init on resident memory (reset)"
     row "uniform_ of 1 GiB f32 (GB/s)" init "uniform_(-0.1, 0.1)" init_torch "uniform_(-0.1, 0.1)"
     row "kaiming_uniform_ of 1 GiB f32 (GB/s)" init "kaiming_uniform_(a=√5, fan_in)" init_torch "kaiming_uniform_(a=√5, fan_in)"
     row "normal_ of 1 GiB f32 (GB/s)" init "normal_(0, 1)" init_torch "normal_(0, 1)"
