@@ -24,7 +24,19 @@ when moving module from meta to a different device.";
 /// A contiguous, row-major tensor: a shape, a dtype and storage on one device.
 ///
 /// On the meta device a tensor has a shape and a dtype but no memory; reading its data is an
-/// [`Error::MetaTensor`], never a panic. `Clone` copies the data (like `torch.clone`).
+/// [`Error::MetaTensor`], never a panic. A tensor is not `Clone`, because a copy can fail (out
+/// of memory, no data on meta): [`Tensor::try_clone`] copies the data, like `torch.clone`. It is
+/// `Send` and `Sync`.
+///
+/// ```compile_fail
+/// fn needs_clone<T: Clone>() {}
+/// needs_clone::<modules_core::Tensor>();
+/// ```
+///
+/// ```
+/// fn shared_across_threads<T: Send + Sync>() {}
+/// shared_across_threads::<modules_core::Tensor>();
+/// ```
 ///
 /// ```
 /// use modules_core::{DType, Device, Tensor};
