@@ -124,6 +124,10 @@ fn bilinear_matches_pytorch() {
 #[test]
 fn attention_matches_pytorch_with_every_mask() {
     let cpu = &CDevice::Cpu;
+    let self_attend = |m: &MultiheadAttention, x, masks| {
+        let attn = m.to_candle_module(cpu).unwrap();
+        attn.forward_masked(x, x, x, masks).unwrap()
+    };
     // Sequence first, boolean causal and padding masks, weights averaged over heads.
     let mut m = skip_init!(MultiheadAttention, 8, 2).unwrap();
     let io = load("mha_self", &mut m);
@@ -132,12 +136,7 @@ fn attention_matches_pytorch_with_every_mask() {
         attn_mask: Some(&io["attn_mask"]),
         ..AttentionMasks::default()
     };
-    let x = &io["x"];
-    let (y, w) = m
-        .to_candle_module(cpu)
-        .unwrap()
-        .forward_masked(x, x, x, masks)
-        .unwrap();
+    let (y, w) = self_attend(&m, &io["x"], masks);
     check("mha_self y", &y, &io["y"]);
     check("mha_self w", &w.unwrap(), &io["w"]);
 
@@ -174,12 +173,7 @@ fn attention_matches_pytorch_with_every_mask() {
         need_weights: false,
         ..AttentionMasks::default()
     };
-    let x = &io["x"];
-    let (y, w) = m
-        .to_candle_module(cpu)
-        .unwrap()
-        .forward_masked(x, x, x, masks)
-        .unwrap();
+    let (y, w) = self_attend(&m, &io["x"], masks);
     assert!(w.is_none());
     check("mha_causal", &y, &io["y"]);
 
@@ -187,6 +181,7 @@ fn attention_matches_pytorch_with_every_mask() {
         is_causal: true,
         ..AttentionMasks::default()
     };
+    let x = &io["x"];
     let e = m
         .to_candle_module(cpu)
         .unwrap()

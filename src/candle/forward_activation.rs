@@ -71,22 +71,19 @@ fn softmax_dim(dim: Option<isize>, x: &CTensor, module: &str) -> candle_core::Re
     }
 }
 
-impl ToCandleModule for Softmax {
-    type Output = Func<'static>;
-    fn to_candle_module(&self, _: &CDevice) -> Result<Func<'static>> {
-        let dim = self.dim;
-        Ok(candle_nn::func(move |x| {
-            candle_nn::ops::softmax(x, softmax_dim(dim, x, "Softmax")?)
-        }))
-    }
+macro_rules! softmax_to_candle {
+    ($name:ident, $op:path) => {
+        impl ToCandleModule for $name {
+            type Output = Func<'static>;
+            fn to_candle_module(&self, _: &CDevice) -> Result<Func<'static>> {
+                let dim = self.dim;
+                Ok(candle_nn::func(move |x| {
+                    $op(x, softmax_dim(dim, x, stringify!($name))?)
+                }))
+            }
+        }
+    };
 }
 
-impl ToCandleModule for LogSoftmax {
-    type Output = Func<'static>;
-    fn to_candle_module(&self, _: &CDevice) -> Result<Func<'static>> {
-        let dim = self.dim;
-        Ok(candle_nn::func(move |x| {
-            candle_nn::ops::log_softmax(x, softmax_dim(dim, x, "LogSoftmax")?)
-        }))
-    }
-}
+softmax_to_candle!(Softmax, candle_nn::ops::softmax);
+softmax_to_candle!(LogSoftmax, candle_nn::ops::log_softmax);

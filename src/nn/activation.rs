@@ -4,31 +4,55 @@
 use super::repr::py_bool;
 use crate::prelude::*;
 
-/// `max(x, 0)` (`nn.ReLU`): no parameters. Prints `ReLU()` or `ReLU(inplace=True)`.
-///
-/// ```
-/// use modules::prelude::*;
-/// assert_eq!(Relu::new(Cpu)?.to_string(), "ReLU()");
-/// assert_eq!(modules::new!(Relu, inplace = true)?.to_string(), "ReLU(inplace=True)");
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(name = "ReLU", new(inplace: bool = false), extra_repr = Self::repr)]
-pub struct Relu {
-    /// Whether it works in place.
-    #[module(config = inplace)]
-    pub inplace: bool,
+/// A module whose only option is `inplace`, printed as PyTorch prints it (`inplace=True` or
+/// nothing).
+macro_rules! with_inplace {
+    ($(#[$doc:meta])* $name:ident, $torch:literal) => {
+        $(#[$doc])*
+        #[derive(Module)]
+        #[module(name = $torch, new(inplace: bool = false), extra_repr = Self::repr)]
+        pub struct $name {
+            /// Whether it works in place.
+            #[module(config = inplace)]
+            pub inplace: bool,
+        }
+
+        impl $name {
+            fn repr(&self) -> String {
+                match self.inplace {
+                    true => format!("inplace={}", py_bool(true)),
+                    false => String::new(),
+                }
+            }
+        }
+    };
 }
 
-impl Relu {
-    fn repr(&self) -> String {
-        if self.inplace {
-            format!("inplace={}", py_bool(true))
-        } else {
-            String::new()
-        }
-    }
-}
+with_inplace!(
+    /// `max(x, 0)` (`nn.ReLU`): no parameters. Prints `ReLU()` or `ReLU(inplace=True)`.
+    ///
+    /// ```
+    /// use modules::prelude::*;
+    /// assert_eq!(Relu::new(Cpu)?.to_string(), "ReLU()");
+    /// assert_eq!(modules::new!(Relu, inplace = true)?.to_string(), "ReLU(inplace=True)");
+    /// # Ok::<(), modules::Error>(())
+    /// ```
+    Relu,
+    "ReLU"
+);
+
+with_inplace!(
+    /// `x·σ(x)` (`nn.SiLU`): no parameters. Prints `SiLU()` or `SiLU(inplace=True)`.
+    ///
+    /// ```
+    /// use modules::prelude::*;
+    /// assert_eq!(skip_init!(Silu)?.to_string(), "SiLU()");
+    /// assert_eq!(skip_init!(Silu, inplace = true)?.to_string(), "SiLU(inplace=True)");
+    /// # Ok::<(), modules::Error>(())
+    /// ```
+    Silu,
+    "SiLU"
+);
 
 /// `nn.GELU`'s `approximate`: the exact erf form (PyTorch's `'none'`, the default) or the tanh
 /// approximation (`'tanh'`).
@@ -68,31 +92,6 @@ impl Gelu {
     }
 }
 
-/// `x·σ(x)` (`nn.SiLU`): no parameters. Prints `SiLU()` or `SiLU(inplace=True)`.
-///
-/// ```
-/// use modules::prelude::*;
-/// assert_eq!(skip_init!(Silu)?.to_string(), "SiLU()");
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(name = "SiLU", new(inplace: bool = false), extra_repr = Self::repr)]
-pub struct Silu {
-    /// Whether it works in place.
-    #[module(config = inplace)]
-    pub inplace: bool,
-}
-
-impl Silu {
-    fn repr(&self) -> String {
-        if self.inplace {
-            "inplace=True".into()
-        } else {
-            String::new()
-        }
-    }
-}
-
 /// `tanh(x)` (`nn.Tanh`): no parameters.
 ///
 /// ```
@@ -115,50 +114,52 @@ pub struct Tanh {}
 #[module(new())]
 pub struct Sigmoid {}
 
-/// `exp(xᵢ)/Σⱼ exp(xⱼ)` over `dim` (`nn.Softmax`): no parameters. `dim = None` is PyTorch's
-/// legacy choice at run time (0 for inputs of 0, 1 or 3 dimensions, else 1). Prints
-/// `Softmax(dim=1)`.
-///
-/// ```
-/// use modules::prelude::*;
-/// assert_eq!(skip_init!(Softmax, dim = Some(-1))?.to_string(), "Softmax(dim=-1)");
-/// assert_eq!(skip_init!(Softmax)?.to_string(), "Softmax(dim=None)");
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(new(dim: Option<isize> = None), extra_repr = Self::repr)]
-pub struct Softmax {
-    /// The dimension that sums to one; negative counts from the end.
-    #[module(config = dim)]
-    pub dim: Option<isize>,
+/// A module of one `dim: Option<isize>` printed as `dim=1` (or `dim=None`).
+macro_rules! over_dim {
+    ($(#[$doc:meta])* $name:ident, $field_doc:literal) => {
+        $(#[$doc])*
+        #[derive(Module)]
+        #[module(new(dim: Option<isize> = None), extra_repr = Self::repr)]
+        pub struct $name {
+            #[doc = $field_doc]
+            #[module(config = dim)]
+            pub dim: Option<isize>,
+        }
+
+        impl $name {
+            fn repr(&self) -> String {
+                dim_repr(self.dim)
+            }
+        }
+    };
 }
 
-impl Softmax {
-    fn repr(&self) -> String {
-        dim_repr(self.dim)
-    }
-}
+over_dim!(
+    /// `exp(xᵢ)/Σⱼ exp(xⱼ)` over `dim` (`nn.Softmax`): no parameters. `dim = None` is PyTorch's
+    /// legacy choice at run time (0 for inputs of 0, 1 or 3 dimensions, else 1). Prints
+    /// `Softmax(dim=1)`.
+    ///
+    /// ```
+    /// use modules::prelude::*;
+    /// assert_eq!(skip_init!(Softmax, dim = Some(-1))?.to_string(), "Softmax(dim=-1)");
+    /// assert_eq!(skip_init!(Softmax)?.to_string(), "Softmax(dim=None)");
+    /// # Ok::<(), modules::Error>(())
+    /// ```
+    Softmax,
+    "The dimension that sums to one; negative counts from the end."
+);
 
-/// `log(softmax(x))` over `dim`, computed stably (`nn.LogSoftmax`); `dim` as in [`Softmax`].
-///
-/// ```
-/// use modules::prelude::*;
-/// assert_eq!(skip_init!(LogSoftmax, dim = Some(1))?.to_string(), "LogSoftmax(dim=1)");
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(new(dim: Option<isize> = None), extra_repr = Self::repr)]
-pub struct LogSoftmax {
-    /// The dimension that is normalized; negative counts from the end.
-    #[module(config = dim)]
-    pub dim: Option<isize>,
-}
-
-impl LogSoftmax {
-    fn repr(&self) -> String {
-        dim_repr(self.dim)
-    }
-}
+over_dim!(
+    /// `log(softmax(x))` over `dim`, computed stably (`nn.LogSoftmax`); `dim` as in [`Softmax`].
+    ///
+    /// ```
+    /// use modules::prelude::*;
+    /// assert_eq!(skip_init!(LogSoftmax, dim = Some(1))?.to_string(), "LogSoftmax(dim=1)");
+    /// # Ok::<(), modules::Error>(())
+    /// ```
+    LogSoftmax,
+    "The dimension that is normalized; negative counts from the end."
+);
 
 fn dim_repr(dim: Option<isize>) -> String {
     match dim {
