@@ -42,6 +42,7 @@
 //! # Ok::<(), modules::Error>(())
 //! ```
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 // Generated code names this crate `::modules`, also from inside it.

@@ -1,6 +1,8 @@
 //! Device-aware construction: the [`SupportsDevice`] marker, [`skip_init`], and the pieces
 //! the derive's generated constructors are made of.
 
+#![forbid(unsafe_code)]
+
 use crate::tensor::IntoShape;
 use crate::{Buffer, DType, Device, Error, Initializer, Module, Parameter, Result, Tensor, TensorOptions};
 

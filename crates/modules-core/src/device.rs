@@ -1,5 +1,7 @@
 //! Where a tensor lives: the CPU, a CUDA device, or nowhere at all (meta).
 
+#![forbid(unsafe_code)]
+
 use std::fmt;
 use std::str::FromStr;
 

@@ -1,5 +1,7 @@
 //! Element types, with their sizes and their names in safetensors and PyTorch.
 
+#![forbid(unsafe_code)]
+
 use std::fmt;
 use std::str::FromStr;
 

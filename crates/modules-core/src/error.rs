@@ -1,5 +1,7 @@
 //! The one error type of the public API.
 
+#![forbid(unsafe_code)]
+
 use crate::{DType, Device};
 
 /// Everything that can go wrong in `modules`. Messages say what was expected and what was found.

@@ -3,6 +3,7 @@
 //!
 //! Users depend on the facade crate `modules`, which re-exports all of this with the derive.
 
+#![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
 pub mod checkpoint;

@@ -6,6 +6,8 @@
 //! PyTorch). Replacing the tensor in a slot (`to_empty`, `to`, loading) is seen through every
 //! handle, so ties survive every move — also meta → cpu, where PyTorch unties.
 
+#![forbid(unsafe_code)]
+
 use std::fmt;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock, RwLockReadGuard, RwLockWriteGuard};

@@ -2,7 +2,8 @@
 
 use cudarc::driver::{CudaSlice, DevicePtr, DevicePtrMut, PushKernelArg};
 
-use crate::context::{call, call_map, context, DeviceContext};
+use crate::context::{context, DeviceContext};
+use crate::guard::{call, call_map};
 use crate::{kernels, staging, CudaError};
 
 /// Bytes on one CUDA device. Allocation does not initialize them.
@@ -60,7 +61,7 @@ impl CudaBuffer {
     pub fn copy_from_host(&mut self, bytes: &[u8]) -> Result<(), CudaError> {
         self.check_len(bytes.len())?;
         match &mut self.slice {
-            Some(s) => staging::upload(&self.dev, bytes, s),
+            Some(s) => staging::upload(&self.dev.stager(), bytes, s),
             None => Ok(()),
         }
     }
@@ -69,7 +70,7 @@ impl CudaBuffer {
     pub fn copy_to_host(&self, out: &mut [u8]) -> Result<(), CudaError> {
         self.check_len(out.len())?;
         match &self.slice {
-            Some(s) => staging::download(&self.dev, s, out),
+            Some(s) => staging::download(&self.dev.stager(), s, out),
             None => Ok(()),
         }
     }

@@ -1,12 +1,12 @@
 //! One CUDA context per ordinal, created lazily once and shared across threads.
 
-use std::any::Any;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex, OnceLock};
 
 use cudarc::driver::{sys, CudaContext, CudaModule, CudaStream, DriverError};
 
-use crate::staging::Staging;
+use crate::guard::{driver, panic_message};
+use crate::staging::{Stager, Staging};
 use crate::CudaError;
 
 /// A device's context and the stream all work on it is queued on.
@@ -19,7 +19,7 @@ pub struct DeviceContext {
     /// The stream copies, fills and kernels run on, in order.
     pub stream: Arc<CudaStream>,
     // The kernels, loaded from the shipped PTX on first use (JIT-compiled by the driver).
-    kernels: Arc<OnceLock<Result<Arc<CudaModule>, CudaError>>>,
+    pub(crate) kernels: Arc<OnceLock<Result<Arc<CudaModule>, CudaError>>>,
     // Pinned staging buffers, kept between copies: pinning memory costs milliseconds.
     pub(crate) staging: Arc<Mutex<Staging>>,
 }
@@ -30,15 +30,13 @@ impl DeviceContext {
         self.ctx.mem_get_info().map_err(driver)
     }
 
-    /// The kernels module of this device (loaded once; the error is kept if loading failed).
-    pub(crate) fn kernels(&self) -> Result<Arc<CudaModule>, CudaError> {
-        self.kernels
-            .get_or_init(|| {
-                let ptx = cudarc::nvrtc::Ptx::from_src(crate::kernels::PTX);
-                call(|| self.ctx.load_module(ptx))
-                    .map_err(|e| CudaError::Driver(format!("loading the modules-cuda kernels failed: {e}")))
-            })
-            .clone()
+    /// Host↔device copies on this device's stream, through its pinned staging buffers.
+    pub(crate) fn stager(&self) -> Stager<'_> {
+        Stager {
+            ctx: &self.ctx,
+            stream: &self.stream,
+            buffers: &self.staging,
+        }
     }
 
     /// Maps a driver error, turning out-of-memory into [`CudaError::OutOfMemory`].
@@ -50,33 +48,6 @@ impl DeviceContext {
             driver(e)
         }
     }
-}
-
-pub(crate) fn driver(e: DriverError) -> CudaError {
-    CudaError::Driver(e.to_string())
-}
-
-/// Runs a driver call, turning cudarc's panics (a symbol the driver lacks) into errors.
-pub(crate) fn call<T>(f: impl FnOnce() -> Result<T, DriverError>) -> Result<T, CudaError> {
-    call_map(f, driver)
-}
-
-/// [`call`] with a chosen mapping of driver errors.
-pub(crate) fn call_map<T>(
-    f: impl FnOnce() -> Result<T, DriverError>,
-    map: impl FnOnce(DriverError) -> CudaError,
-) -> Result<T, CudaError> {
-    match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(r) => r.map_err(map),
-        Err(p) => Err(CudaError::Driver(panic_message(p))),
-    }
-}
-
-fn panic_message(p: Box<dyn Any + Send>) -> String {
-    p.downcast_ref::<String>()
-        .cloned()
-        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "cudarc panicked".to_string())
 }
 
 /// Runs a first call into cudarc, turning its panics (missing library or symbol) into errors.

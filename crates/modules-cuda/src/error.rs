@@ -1,5 +1,7 @@
 //! Errors of the CUDA backend.
 
+#![forbid(unsafe_code)]
+
 /// What went wrong talking to CUDA.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]

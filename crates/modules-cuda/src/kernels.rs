@@ -1,8 +1,13 @@
 //! The shipped PTX and how its kernels are launched.
 
-use cudarc::driver::{CudaFunction, LaunchConfig};
+#![forbid(unsafe_code)]
 
-use crate::context::{call, DeviceContext};
+use std::sync::Arc;
+
+use cudarc::driver::{CudaFunction, CudaModule, LaunchConfig};
+
+use crate::context::DeviceContext;
+use crate::guard::call;
 use crate::CudaError;
 
 /// PTX generated from `kernels.cu` by `scripts/gen-ptx.sh` (NVRTC 13.0, compute_80,
@@ -26,8 +31,19 @@ pub(crate) fn grid(items: u64) -> LaunchConfig {
 
 /// The kernel `name` of `dev`'s module.
 pub(crate) fn function(dev: &DeviceContext, name: &str) -> Result<CudaFunction, CudaError> {
-    let module = dev.kernels()?;
+    let module = module(dev)?;
     call(|| module.load_function(name))
+}
+
+/// The kernels module of `dev` (loaded once; the error is kept if loading failed).
+fn module(dev: &DeviceContext) -> Result<Arc<CudaModule>, CudaError> {
+    dev.kernels
+        .get_or_init(|| {
+            let ptx = cudarc::nvrtc::Ptx::from_src(PTX);
+            call(|| dev.ctx.load_module(ptx))
+                .map_err(|e| CudaError::Driver(format!("loading the modules-cuda kernels failed: {e}")))
+        })
+        .clone()
 }
 
 #[cfg(test)]

@@ -18,12 +18,14 @@
 //! }
 //! ```
 
+#![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
 mod buffer;
 mod collective;
 mod context;
 mod error;
+mod guard;
 mod kernels;
 mod pinned;
 mod random;

@@ -2,7 +2,8 @@
 
 use cudarc::driver::PinnedHostSlice;
 
-use crate::context::{call, call_map, context, driver};
+use crate::context::context;
+use crate::guard::{call, call_map, driver};
 use crate::{CudaBuffer, CudaError};
 
 /// Page-locked (pinned) host bytes, registered with device `ordinal`'s context. Copies from it

@@ -3,7 +3,7 @@
 
 use cudarc::driver::PushKernelArg;
 
-use crate::context::call;
+use crate::guard::call;
 use modules_philox::{Params32, Params64, RandomFill};
 
 use crate::{kernels, CudaBuffer, CudaError};

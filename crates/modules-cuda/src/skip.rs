@@ -5,6 +5,8 @@
 //! the process's stderr, past the capture, where `cargo test`, `.ci/run` and the GPU bundle's
 //! `run.sh` see it; the last two count `skipped: ` lines and take them out of the passed count.
 
+#![forbid(unsafe_code)]
+
 use std::io::Write;
 
 /// Prints `skipped: <test>: <why>` on stderr, visible even under libtest's output capture.

@@ -5,9 +5,11 @@
 //! buffers per direction, filled (or drained) by several CPU threads while the DMA engine works
 //! on the other one, so the CPU copy and the bus transfer overlap.
 
-use cudarc::driver::{CudaEvent, CudaSlice, PinnedHostSlice};
+use std::sync::{Arc, Mutex};
 
-use crate::context::{call, driver, DeviceContext};
+use cudarc::driver::{CudaContext, CudaEvent, CudaSlice, CudaStream, PinnedHostSlice};
+
+use crate::guard::{call, driver};
 use crate::CudaError;
 
 /// Bytes per staging buffer (and per DMA).
@@ -38,7 +40,14 @@ pub(crate) struct Staging {
     down: Vec<Slot>,
 }
 
-fn alloc_slots(dev: &DeviceContext, write_combined: bool) -> Result<Vec<Slot>, CudaError> {
+/// What a copy needs of a device: its context (to pin memory), its stream, and its buffers.
+pub(crate) struct Stager<'a> {
+    pub(crate) ctx: &'a Arc<CudaContext>,
+    pub(crate) stream: &'a Arc<CudaStream>,
+    pub(crate) buffers: &'a Mutex<Staging>,
+}
+
+fn alloc_slots(dev: &Stager<'_>, write_combined: bool) -> Result<Vec<Slot>, CudaError> {
     (0..2)
         .map(|_| {
             // SAFETY: the pinned bytes are uninitialized; every byte is written (host memcpy or
@@ -74,12 +83,12 @@ pub(crate) fn par_copy(dst: &mut [u8], src: &[u8]) {
 }
 
 /// Host bytes → device, `src.len() == dst.len()` checked by the caller.
-pub(crate) fn upload(dev: &DeviceContext, src: &[u8], dst: &mut CudaSlice<u8>) -> Result<(), CudaError> {
+pub(crate) fn upload(dev: &Stager<'_>, src: &[u8], dst: &mut CudaSlice<u8>) -> Result<(), CudaError> {
     if src.len() <= DIRECT_MAX {
         call(|| dev.stream.memcpy_htod(src, dst))?;
         return call(|| dev.stream.synchronize());
     }
-    let mut staging = dev.staging.lock().unwrap_or_else(|e| e.into_inner());
+    let mut staging = dev.buffers.lock().unwrap_or_else(|e| e.into_inner());
     if staging.up.is_empty() {
         match alloc_slots(dev, true) {
             Ok(s) => staging.up = s,
@@ -100,7 +109,7 @@ pub(crate) fn upload(dev: &DeviceContext, src: &[u8], dst: &mut CudaSlice<u8>) -
 }
 
 fn upload_chunks(
-    dev: &DeviceContext,
+    dev: &Stager<'_>,
     slots: &mut [Slot],
     src: &[u8],
     dst: &mut CudaSlice<u8>,
@@ -120,12 +129,12 @@ fn upload_chunks(
 }
 
 /// Device → host bytes, `src.len() == dst.len()` checked by the caller.
-pub(crate) fn download(dev: &DeviceContext, src: &CudaSlice<u8>, dst: &mut [u8]) -> Result<(), CudaError> {
+pub(crate) fn download(dev: &Stager<'_>, src: &CudaSlice<u8>, dst: &mut [u8]) -> Result<(), CudaError> {
     if dst.len() <= DIRECT_MAX {
         call(|| dev.stream.memcpy_dtoh(src, dst))?;
         return call(|| dev.stream.synchronize());
     }
-    let mut staging = dev.staging.lock().unwrap_or_else(|e| e.into_inner());
+    let mut staging = dev.buffers.lock().unwrap_or_else(|e| e.into_inner());
     if staging.down.is_empty() {
         match alloc_slots(dev, false) {
             Ok(s) => staging.down = s,
@@ -144,7 +153,7 @@ pub(crate) fn download(dev: &DeviceContext, src: &CudaSlice<u8>, dst: &mut [u8])
 }
 
 fn download_chunks(
-    dev: &DeviceContext,
+    dev: &Stager<'_>,
     slots: &mut [Slot],
     src: &CudaSlice<u8>,
     dst: &mut [u8],

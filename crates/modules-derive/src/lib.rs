@@ -5,6 +5,7 @@
 //! code names the runtime by absolute path (`::modules`), overridable with
 //! `#[module(crate = path)]`. Use these macros through the `modules` crate.
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod args;

@@ -13,6 +13,7 @@
 //! assert!(matches!(p, Params32::Uniform { low: -0.5, range: 1.0 }));
 //! ```
 
+#![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
 mod block;

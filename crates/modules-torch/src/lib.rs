@@ -29,6 +29,8 @@
 //! Little-endian files only; the legacy (pre-1.6) format and TorchScript archives are refused
 //! with a message saying how to re-save.
 
+#![forbid(unsafe_code)]
+
 mod archive;
 mod dtype;
 mod error;

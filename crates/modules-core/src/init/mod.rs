@@ -14,6 +14,8 @@
 //! init::kaiming_uniform(5f64.sqrt()).apply(&mut w).unwrap(); // the same, as a value
 //! ```
 
+#![forbid(unsafe_code)]
+
 mod dispatch;
 mod gain;
 mod orthogonal;

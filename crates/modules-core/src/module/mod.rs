@@ -1,5 +1,7 @@
 //! The [`Module`] trait: one read-only visitor that every traversal is built on.
 
+#![forbid(unsafe_code)]
+
 mod copy;
 mod parts;
 mod repr;

@@ -17,6 +17,8 @@
 //! m.to_empty(Device::Cpu).unwrap();             // allocates 2 x 4 floats
 //! ```
 
+#![forbid(unsafe_code)]
+
 #[cfg(feature = "cuda")]
 mod collective;
 mod plan;
