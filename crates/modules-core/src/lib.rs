@@ -29,7 +29,12 @@ mod construct;
 #[doc(hidden)]
 pub use construct::__private_0_1;
 pub use construct::{arguments, skip_init, IntoArg, SingleArg, SupportsDevice, TooManyPositionalArguments};
-/// The CUDA backend (device buffers, and the cudarc it is built on).
+/// The CUDA backend: device buffers, NCCL, and (as `cuda::cudarc`) the cudarc it is built on.
+///
+/// ```
+/// # #[cfg(feature = "cuda")]
+/// let _ = modules_core::cuda::device_count(); // an error, never a panic, without a driver
+/// ```
 #[cfg(feature = "cuda")]
-pub use modules_cuda as cuda_backend;
+pub use modules_cuda as cuda;
 pub use rng::manual_seed;

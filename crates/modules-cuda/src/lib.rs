@@ -35,7 +35,10 @@ mod staging;
 pub use buffer::CudaBuffer;
 pub use collective::{nccl_available, nccl_unique_id, NcclComm};
 pub use context::{context, device_count, no_device_reason, DeviceContext};
-/// The cudarc this crate is built on, so that users name the same types ([`CudaBuffer::cuda_slice`]).
+/// The cudarc this crate is built on, so that users name the same types
+/// ([`CudaBuffer::cuda_slice`]). Semver-coupled: a cudarc release that breaks its API is a
+/// breaking release of this crate; this path (`modules::cuda::cudarc`) is the only one through
+/// which `modules` exposes it.
 pub use cudarc;
 pub use error::CudaError;
 pub use modules_philox::RandomFill;
