@@ -136,7 +136,55 @@ fn pad_key(mask: Option<CTensor>) -> CResult<Option<CTensor>> {
     mask.map(|m| m.pad_with_zeros(D::Minus1, 0, 1)).transpose()
 }
 
+/// The masks as additive float masks `(attn_mask, key_padding_mask)` for `l` queries and `s`
+/// keys; under PyTorch's `is_causal` hint (no padding mask, no weights) the causal mask.
+fn additive_masks(
+    masks: &AttentionMasks<'_>,
+    unbatched: bool,
+    (l, s): (usize, usize),
+    dtype: CDType,
+    device: &CDevice,
+) -> CResult<(Option<CTensor>, Option<CTensor>)> {
+    if masks.is_causal && masks.attn_mask.is_none() {
+        candle_core::bail!("Need attn_mask if specifying the is_causal hint. You may use the Transformer module method `generate_square_subsequent_mask` to create this mask.");
+    }
+    let kpm = masks
+        .key_padding_mask
+        .map(|m| if unbatched { m.unsqueeze(0) } else { Ok(m.clone()) })
+        .transpose()?
+        .map(|m| additive(&m, dtype))
+        .transpose()?;
+    let attn = match masks.attn_mask {
+        Some(_) if masks.is_causal && kpm.is_none() && !masks.need_weights => {
+            let rows = CTensor::arange(0u32, l as u32, device)?.unsqueeze(1)?;
+            let cols = CTensor::arange(0u32, s as u32, device)?.unsqueeze(0)?;
+            Some(additive(&cols.broadcast_gt(&rows)?.to_dtype(CDType::U8)?, dtype)?)
+        }
+        Some(m) => Some(additive(m, dtype)?),
+        None => None,
+    };
+    Ok((attn, kpm))
+}
+
 impl AttentionForward {
+    /// PyTorch's layout (sequence first, batch first, or unbatched) to `[N, seq, feature]`.
+    fn batch_first(&self, t: &CTensor, unbatched: bool) -> CResult<CTensor> {
+        match (unbatched, self.batch_first) {
+            (true, _) => t.unsqueeze(0),
+            (false, true) => Ok(t.clone()),
+            (false, false) => t.transpose(0, 1),
+        }
+    }
+
+    /// `[N, seq, feature]` back to PyTorch's layout.
+    fn user_layout(&self, t: CTensor, unbatched: bool) -> CResult<CTensor> {
+        match (unbatched, self.batch_first) {
+            (true, _) => t.squeeze(0),
+            (false, true) => Ok(t),
+            (false, false) => t.transpose(0, 1),
+        }
+    }
+
     /// The output and, with `need_weights`, the attention weights.
     pub fn forward_masked(
         &self,
@@ -146,43 +194,19 @@ impl AttentionForward {
         masks: AttentionMasks<'_>,
     ) -> CResult<(CTensor, Option<CTensor>)> {
         let unbatched = query.rank() == 2;
-        let batch_first = |t: &CTensor| match (unbatched, self.batch_first) {
-            (true, _) => t.unsqueeze(0),
-            (false, true) => Ok(t.clone()),
-            (false, false) => t.transpose(0, 1),
-        };
-        let (q, k, v) = (batch_first(query)?, batch_first(key)?, batch_first(value)?);
+        let q = self.q.forward(&self.batch_first(query, unbatched)?)?;
+        let mut k = self.k.forward(&self.batch_first(key, unbatched)?)?;
+        let mut v = self.v.forward(&self.batch_first(value, unbatched)?)?;
         let (n, l, e) = q.dims3()?;
-        let h = self.num_heads;
-        let hd = e / h;
-        let dtype = q.dtype();
-        if masks.is_causal && masks.attn_mask.is_none() {
-            candle_core::bail!("Need attn_mask if specifying the is_causal hint. You may use the Transformer module method `generate_square_subsequent_mask` to create this mask.");
-        }
-        let (mut q, mut k, mut v) = (self.q.forward(&q)?, self.k.forward(&k)?, self.v.forward(&v)?);
-        let mut kpm = masks
-            .key_padding_mask
-            .map(|m| if unbatched { m.unsqueeze(0) } else { Ok(m.clone()) })
-            .transpose()?
-            .map(|m| additive(&m, dtype))
-            .transpose()?;
-        let mut attn = match masks.attn_mask {
-            Some(_) if masks.is_causal && kpm.is_none() && !masks.need_weights => {
-                let s = k.dim(1)?;
-                let rows = CTensor::arange(0u32, l as u32, q.device())?.unsqueeze(1)?;
-                let cols = CTensor::arange(0u32, s as u32, q.device())?.unsqueeze(0)?;
-                Some(additive(&cols.broadcast_gt(&rows)?.to_dtype(CDType::U8)?, dtype)?)
-            }
-            Some(m) => Some(additive(m, dtype)?),
-            None => None,
-        };
+        let (h, hd, dtype) = (self.num_heads, e / self.num_heads, q.dtype());
+        let (mut attn, mut kpm) = additive_masks(&masks, unbatched, (l, k.dim(1)?), dtype, q.device())?;
         if let Some((bk, bv)) = &self.bias_kv {
             k = CTensor::cat(&[&k, &bk.broadcast_as((n, 1, e))?], 1)?;
             v = CTensor::cat(&[&v, &bv.broadcast_as((n, 1, e))?], 1)?;
             (attn, kpm) = (pad_key(attn)?, pad_key(kpm)?);
         }
         let heads = |t: &CTensor| t.reshape((n, t.dim(1)?, h, hd))?.transpose(1, 2)?.contiguous();
-        (q, k, v) = (heads(&q)?, heads(&k)?, heads(&v)?);
+        let (q, mut k, mut v) = (heads(&q)?, heads(&k)?, heads(&v)?);
         if self.add_zero_attn {
             let zero = CTensor::zeros((n, h, 1, hd), dtype, q.device())?;
             k = CTensor::cat(&[&k, &zero], 2)?;
@@ -204,23 +228,15 @@ impl AttentionForward {
         }
         let weights = candle_nn::ops::softmax_last_dim(&scores)?;
         let out = weights.matmul(&v)?.transpose(1, 2)?.reshape((n, l, e))?;
-        let out = self.out_proj.forward(&out)?;
-        let out = match (unbatched, self.batch_first) {
-            (true, _) => out.squeeze(0)?,
-            (false, true) => out,
-            (false, false) => out.transpose(0, 1)?,
+        let out = self.user_layout(self.out_proj.forward(&out)?, unbatched)?;
+        let weights = match (masks.need_weights, masks.average_attn_weights) {
+            (false, _) => None,
+            (true, true) => Some(weights.mean(1)?),
+            (true, false) => Some(weights),
         };
-        let weights = match masks.need_weights {
-            false => None,
-            true => {
-                let w = if masks.average_attn_weights {
-                    weights.mean(1)?
-                } else {
-                    weights
-                };
-                Some(if unbatched { w.squeeze(0)? } else { w })
-            }
-        };
+        let weights = weights
+            .map(|w| if unbatched { w.squeeze(0) } else { Ok(w) })
+            .transpose()?;
         Ok((out, weights))
     }
 }

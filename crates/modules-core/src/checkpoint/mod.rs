@@ -14,6 +14,7 @@ mod index;
 mod layout;
 mod load_plan;
 mod options;
+mod pieces;
 mod rank_parts;
 mod report;
 mod save;

@@ -1,0 +1,140 @@
+//! Support for generated code. Not public API: names and signatures change with every
+//! version, and the version is in the module's name (serde's `__private228`) so that nobody
+//! depends on it by accident.
+
+use super::*;
+
+use crate::construct::arguments::Finish;
+pub use crate::construct::SupportsDevice;
+
+use crate::construct::arguments::{Given, NotGiven};
+
+/// Required arguments must be set before `finish`.
+#[diagnostic::on_unimplemented(
+    message = "missing required argument `{Name}`",
+    label = "`{Name}` is required and was not given",
+    note = "pass it positionally or as `{Name} = value`"
+)]
+pub trait IsSet<T, Name> {
+    /// The value.
+    fn value(self) -> T;
+}
+impl<T, Name> IsSet<T, Name> for Given<T> {
+    fn value(self) -> T {
+        self.0
+    }
+}
+
+/// Optional slots: a value or the default.
+pub trait Slot<T> {
+    /// The value, if given.
+    fn into_option(self) -> Option<T>;
+}
+impl<T> Slot<T> for NotGiven {
+    fn into_option(self) -> Option<T> {
+        None
+    }
+}
+impl<T> Slot<T> for Given<T> {
+    fn into_option(self) -> Option<T> {
+        Some(self.0)
+    }
+}
+
+impl<A, S: IsSet<A, args>> Finish<A> for SingleArg<A, S> {
+    fn finish(self) -> A {
+        SingleArg::finish(self)
+    }
+}
+
+/// Maps an `Option<T>` field to `T`, for children declared with `when = ...`.
+pub trait OptionField {
+    /// `T`.
+    type Inner;
+}
+impl<T> OptionField for Option<T> {
+    type Inner = T;
+}
+
+/// Maps a `Vec<T>` field to `T`, for children declared with `repeat = ...`.
+pub trait VecField {
+    /// `T`.
+    type Inner;
+}
+impl<T> VecField for Vec<T> {
+    type Inner = T;
+}
+
+/// The name of a hand-written module's single argument, in error messages.
+#[allow(non_camel_case_types)]
+pub struct args;
+
+/// `skip_init!`'s expansion: one bound check on `M`, so a type without
+/// `SupportsDevice` gives one error.
+pub fn skip_init_with<M, F>(build_args: F, options: TensorOptions) -> Result<M>
+where
+    M: SupportsDevice,
+    F: FnOnce(M::Builder) -> M::Args,
+{
+    skip_init::<M>(build_args(M::args()), options)
+}
+
+/// `new!`'s expansion.
+pub fn new_with<M, F>(build_args: F, options: TensorOptions) -> Result<M>
+where
+    M: SupportsDevice,
+    F: FnOnce(M::Builder) -> M::Args,
+{
+    M::construct(build_args(M::args()), &options)
+}
+
+/// A child built with the same argument grammar.
+pub fn child<M, F>(build_args: F, options: &TensorOptions) -> Result<M>
+where
+    M: SupportsDevice,
+    F: FnOnce(M::Builder) -> M::Args,
+{
+    M::construct(build_args(M::args()), options)
+}
+
+/// The struct's `validate = ...`: its value must be a `Result<()>`, which a wrong type
+/// reports as one "expected `Result<(), Error>`" at the expression.
+pub fn validate(result: Result<()>) -> Result<()> {
+    result
+}
+
+/// A `build = |options| ...` part.
+pub fn build_part<T, F>(build: F, options: &TensorOptions) -> Result<T>
+where
+    F: FnOnce(&TensorOptions) -> Result<T>,
+{
+    build(options)
+}
+
+/// A declared parameter: allocated on the options' device, initialized unless on meta.
+pub fn parameter<I: Initializer + 'static>(
+    options: &TensorOptions,
+    shape: impl IntoShape,
+    init: I,
+    requires_grad: bool,
+) -> Result<Parameter> {
+    let p = Parameter::declared(shape, init, options)?;
+    p.set_requires_grad(requires_grad);
+    Ok(p)
+}
+
+/// A declared buffer; `dtype` overrides the options' dtype (integer counters).
+pub fn buffer<I: Initializer + 'static>(
+    options: &TensorOptions,
+    shape: impl IntoShape,
+    init: I,
+    dtype: Option<DType>,
+    persistent: bool,
+) -> Result<Buffer> {
+    Buffer::declared(
+        shape,
+        init,
+        &options.dtype(dtype.unwrap_or(options.dtype)),
+        persistent,
+    )
+}
