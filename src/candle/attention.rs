@@ -3,8 +3,7 @@
 
 use candle_core::{DType as CDType, Device as CDevice, Module as _, Result as CResult, Tensor as CTensor, D};
 
-use super::forward::{unsupported, weight, weight_opt};
-use super::ToCandleModule;
+use super::forward::{unsupported, weight, weight_opt, ToCandleModule};
 use crate::nn::MultiheadAttention;
 use crate::Result;
 

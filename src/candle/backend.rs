@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use candle_core::{DType as CDType, Device as CDevice, Shape};
 use candle_nn::var_builder::{SimpleBackend, VarBuilder};
 
-use super::ToCandle;
+use super::tensor::ToCandle;
 use crate::{Module, SharedTensor};
 
 /// The state dict of a module (every parameter and persistent buffer, by PyTorch's names),

@@ -3,8 +3,9 @@
 
 use candle_core::{Device as CDevice, Module as _, Result as CResult, Tensor as CTensor};
 
-use super::forward::{unsupported, weight, weight_opt};
-use super::{AttentionForward, AttentionMasks, GeluForward, ToCandleModule};
+use super::attention::{AttentionForward, AttentionMasks};
+use super::forward::{unsupported, weight, weight_opt, ToCandleModule};
+use super::gelu::GeluForward;
 use crate::nn::{Activation, Bilinear, GeluApproximate, TransformerEncoderLayer};
 use crate::Result;
 

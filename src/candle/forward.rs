@@ -2,7 +2,7 @@
 
 use candle_core::Device as CDevice;
 
-use super::ToCandle;
+use super::tensor::ToCandle;
 use crate::nn::{Embedding, LayerNorm, Linear, NonDynamicallyQuantizableLinear, RmsNorm};
 use crate::{Error, Parameter, Result, Tensor};
 

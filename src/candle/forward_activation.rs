@@ -4,7 +4,9 @@
 use candle_core::{Device as CDevice, Tensor as CTensor};
 use candle_nn::{Activation as CActivation, Func};
 
-use super::{Eval, GeluForward, ToCandleModule};
+use super::forward::ToCandleModule;
+use super::forward_conv::Eval;
+use super::gelu::GeluForward;
 use crate::nn::{Dropout, Gelu, Identity, LogSoftmax, Relu, Sigmoid, Silu, Softmax, Tanh};
 use crate::Result;
 

@@ -2,8 +2,8 @@
 
 use candle_core::Device as CDevice;
 
-use super::forward::{unsupported, weight, weight_opt};
-use super::{ToCandle, ToCandleModule};
+use super::forward::{unsupported, weight, weight_opt, ToCandleModule};
+use super::tensor::ToCandle;
 use crate::nn::{BatchNorm1d, BatchNorm2d, Conv1d, Conv2d, GroupNorm};
 use crate::nn::{Padding, PaddingMode};
 use crate::{Parameter, Result, Tensor};

@@ -34,7 +34,6 @@
 mod archive;
 mod dtype;
 mod error;
-mod globals;
 mod pickle;
 mod state_dict;
 mod tensor;

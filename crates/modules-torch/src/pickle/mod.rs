@@ -1,6 +1,6 @@
 //! A restricted pickle machine: it understands the opcodes `torch.save` emits (protocols 0 to
 //! 5) and builds plain data, never running anything. Globals are checked against an allowlist
-//! the moment they are named (see [`crate::globals`]), and the only calls it "makes" are the
+//! the moment they are named (see `global.rs`), and the only calls it "makes" are the
 //! few rebuild functions it reimplements as pure data constructors.
 //!
 //! Why not a crate: `serde-pickle` decodes into serde types and has no hook for persistent ids
@@ -8,6 +8,8 @@
 //! "low effort scraping") evaluates best-effort with no allowlist and pulls in nom and anyhow.
 //! A dedicated machine of a few hundred lines is smaller to audit than either.
 
+mod calls;
+mod global;
 mod ops;
 #[cfg(test)]
 mod tests;
@@ -15,11 +17,9 @@ mod value;
 
 use std::collections::HashMap;
 
-use ops::{long_le, lossy};
-use value::MAX_STACK;
-pub(crate) use value::{Arena, ObjId, Object, RawTensor, StorageRef, Value};
+use value::{long_le, lossy, MAX_STACK};
+pub(crate) use value::{Arena, ObjId, Object, RawTensor, Value};
 
-use crate::globals;
 use crate::Error;
 
 /// Runs `data` to its STOP opcode and returns the value left on the stack with the arena that
@@ -261,7 +261,7 @@ impl Machine<'_> {
                 b'R' => {
                     let args = self.pop()?;
                     let callable = self.pop()?;
-                    let result = globals::call(self, callable, args)?;
+                    let result = self.call_global(callable, args)?;
                     self.push(result)?;
                 }
                 b'b' => {
@@ -279,7 +279,7 @@ impl Machine<'_> {
                 }
                 b'Q' => {
                     let pid = self.pop()?;
-                    let storage = globals::persistent_load(self, pid)?;
+                    let storage = self.load_persistent(pid)?;
                     self.push(storage)?;
                 }
                 b'P' => {

@@ -1,9 +1,9 @@
 //! The machine's primitives: reading operands, the stack, marks, memo and container updates.
 //! Every length read from the input is checked against what is left before it is used.
 
+use super::global;
 use super::value::{Object, Value, MAX_MEMO, MAX_STACK};
 use super::Machine;
-use crate::globals;
 use crate::Error;
 
 impl<'a> Machine<'a> {
@@ -116,7 +116,7 @@ impl<'a> Machine<'a> {
     }
 
     pub(super) fn push_global(&mut self, module: &str, name: &str) -> Result<(), Error> {
-        let global = globals::resolve(module, name)?;
+        let global = global::resolve(module, name)?;
         self.push_obj(Object::Global(global))
     }
 
@@ -207,30 +207,6 @@ impl<'a> Machine<'a> {
             .ok_or_else(|| self.bad(format!("memo entry {idx} was never PUT")))?;
         self.push(v)
     }
-}
-
-/// A little-endian two's-complement integer (LONG1/LONG4), as `i64` when it fits.
-pub(super) fn long_le(bytes: &[u8]) -> Value {
-    let negative = bytes.last().is_some_and(|&b| b & 0x80 != 0);
-    let fill = if negative { 0xff } else { 0 };
-    // Bytes past the eighth only repeat the sign when the value fits in 64 bits.
-    if bytes.len() > 8 && bytes[8..].iter().any(|&b| b != fill) {
-        return Value::BigInt;
-    }
-    let mut buf = [fill; 8];
-    let n = bytes.len().min(8);
-    buf[..n].copy_from_slice(&bytes[..n]);
-    let v = i64::from_le_bytes(buf);
-    // Sign check after truncation: 9 bytes `00..00 80 ff` is negative yet fills with 0xff, fine;
-    // but `ff..ff 7f 00`-style values whose 8th byte disagrees with the sign do not fit.
-    if bytes.len() > 8 && (v < 0) != negative {
-        return Value::BigInt;
-    }
-    Value::Int(v)
-}
-
-pub(super) fn lossy(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn truncate(s: &str) -> String {

@@ -1,6 +1,6 @@
 //! Hand-built pickles aimed at the machine's limits; torch never writes these.
 
-use super::ops::long_le;
+use super::value::long_le;
 use super::{run, Object, Value};
 use crate::Error;
 

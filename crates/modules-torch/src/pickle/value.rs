@@ -4,7 +4,7 @@
 //! references (which a hostile pickle can build with memo GETs) cost nothing, and dropping the
 //! arena never recurses, however deeply a pickle nests its containers.
 
-use crate::globals::Global;
+use super::global::Global;
 use crate::TorchDType;
 
 /// A pickle value: scalars inline, everything else an index into [`Arena::objects`].
@@ -147,4 +147,28 @@ impl Arena {
 
 fn truncate(s: &str) -> String {
     s.chars().take(60).collect()
+}
+
+/// A little-endian two's-complement integer (LONG1/LONG4), as `i64` when it fits.
+pub(super) fn long_le(bytes: &[u8]) -> Value {
+    let negative = bytes.last().is_some_and(|&b| b & 0x80 != 0);
+    let fill = if negative { 0xff } else { 0 };
+    // Bytes past the eighth only repeat the sign when the value fits in 64 bits.
+    if bytes.len() > 8 && bytes[8..].iter().any(|&b| b != fill) {
+        return Value::BigInt;
+    }
+    let mut buf = [fill; 8];
+    let n = bytes.len().min(8);
+    buf[..n].copy_from_slice(&bytes[..n]);
+    let v = i64::from_le_bytes(buf);
+    // Sign check after truncation: 9 bytes `00..00 80 ff` is negative yet fills with 0xff, fine;
+    // but `ff..ff 7f 00`-style values whose 8th byte disagrees with the sign do not fit.
+    if bytes.len() > 8 && (v < 0) != negative {
+        return Value::BigInt;
+    }
+    Value::Int(v)
+}
+
+pub(super) fn lossy(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
 }

@@ -1,65 +1,25 @@
-//! The allowlist of globals and the pure-data versions of the few functions a state dict
-//! pickle calls. Anything not listed here is refused when the pickle names it, before the
-//! machine could even be asked to call it.
+//! The pure-data versions of the few functions a state dict pickle calls (REDUCE on an
+//! allowlisted global), and BINPERSID's storage references.
 
-use crate::pickle::{Machine, Object, RawTensor, StorageRef, Value};
+use super::global::Global;
+use super::value::{Object, RawTensor, StorageRef, Value};
+use super::Machine;
 use crate::{Error, TorchDType};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Global {
-    OrderedDict,
-    TorchSize,
-    RebuildTensor,
-    RebuildTensorV2,
-    RebuildTensorV3,
-    RebuildParameter,
-    RebuildParameterWithState,
-    TypedStorage(TorchDType),
-    UntypedStorage,
-    DType(TorchDType),
-}
+impl Machine<'_> {
+    /// REDUCE.
+    pub(super) fn call_global(&mut self, callable: Value, args: Value) -> Result<Value, Error> {
+        call(self, callable, args)
+    }
 
-impl Global {
-    pub(crate) fn path(self) -> String {
-        match self {
-            Global::OrderedDict => "collections.OrderedDict".into(),
-            Global::TorchSize => "torch.Size".into(),
-            Global::RebuildTensor => "torch._utils._rebuild_tensor".into(),
-            Global::RebuildTensorV2 => "torch._utils._rebuild_tensor_v2".into(),
-            Global::RebuildTensorV3 => "torch._utils._rebuild_tensor_v3".into(),
-            Global::RebuildParameter => "torch._utils._rebuild_parameter".into(),
-            Global::RebuildParameterWithState => "torch._utils._rebuild_parameter_with_state".into(),
-            Global::TypedStorage(d) => format!("torch.{}", d.storage_name().unwrap_or("?")),
-            Global::UntypedStorage => "torch.storage.UntypedStorage".into(),
-            Global::DType(d) => format!("torch.{}", d.torch_name()),
-        }
+    /// BINPERSID.
+    pub(super) fn load_persistent(&mut self, pid: Value) -> Result<Value, Error> {
+        persistent_load(self, pid)
     }
 }
 
-/// The globals a state dict needs, and nothing else.
-pub(crate) fn resolve(module: &str, name: &str) -> Result<Global, Error> {
-    let global = match (module, name) {
-        ("collections", "OrderedDict") => Some(Global::OrderedDict),
-        ("torch", "Size") => Some(Global::TorchSize),
-        ("torch._utils", "_rebuild_tensor") => Some(Global::RebuildTensor),
-        ("torch._utils", "_rebuild_tensor_v2") => Some(Global::RebuildTensorV2),
-        ("torch._utils", "_rebuild_tensor_v3") => Some(Global::RebuildTensorV3),
-        ("torch._utils", "_rebuild_parameter") => Some(Global::RebuildParameter),
-        ("torch._utils", "_rebuild_parameter_with_state") => Some(Global::RebuildParameterWithState),
-        ("torch.storage" | "torch", "UntypedStorage") => Some(Global::UntypedStorage),
-        ("torch", name) => TorchDType::from_storage_name(name)
-            .map(Global::TypedStorage)
-            .or_else(|| TorchDType::from_torch_name(name).map(Global::DType)),
-        _ => None,
-    };
-    global.ok_or_else(|| Error::ForbiddenGlobal {
-        module: module.into(),
-        name: name.into(),
-    })
-}
-
 /// REDUCE: `callable(*args)`, for the allowlisted callables only.
-pub(crate) fn call(m: &mut Machine<'_>, callable: Value, args: Value) -> Result<Value, Error> {
+fn call(m: &mut Machine<'_>, callable: Value, args: Value) -> Result<Value, Error> {
     let global = match m.arena.object(callable) {
         Some(Object::Global(g)) => *g,
         _ => {
@@ -206,7 +166,7 @@ fn int_tuple(m: &Machine<'_>, v: Value, what: &str) -> Result<Vec<i64>, Error> {
 
 /// BINPERSID: `('storage', storage_type, key, location, numel)` becomes a storage reference.
 /// The location (`cpu`, `cuda:0`) is ignored: the bytes are in the archive either way.
-pub(crate) fn persistent_load(m: &mut Machine<'_>, pid: Value) -> Result<Value, Error> {
+fn persistent_load(m: &mut Machine<'_>, pid: Value) -> Result<Value, Error> {
     let Some(t) = m.arena.as_tuple(pid).filter(|t| t.len() == 5) else {
         let found = m.arena.describe(pid);
         return Err(m.bad(format!(
