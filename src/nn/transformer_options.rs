@@ -4,7 +4,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::{LayerNormArgs, RmsNormArgs};
+use super::norm::{LayerNormArgs, RmsNormArgs};
 use crate::prelude::*;
 use crate::IntoArg;
 

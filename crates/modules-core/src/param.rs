@@ -331,7 +331,7 @@ impl fmt::Debug for Buffer {
 /// PyTorch's `repr(param)`: `Parameter containing:\ntensor([...], requires_grad=True)`.
 impl fmt::Display for Parameter {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&crate::tensor::format_parameter(
+        f.write_str(&crate::tensor::print::format_parameter(
             &self.tensor(),
             self.requires_grad(),
         ))

@@ -2,7 +2,10 @@
 //! `reset_parameters`.
 
 use super::gain::{FanMode, Nonlinearity};
-use super::{orthogonal::orthogonal_, random::*, sparse::sparse_, structural::*};
+use super::orthogonal::orthogonal_;
+use super::random::*;
+use super::sparse::sparse_;
+use super::structural::*;
 use crate::rng::{Generator, RandomFill};
 use crate::{Result, Tensor};
 

@@ -9,7 +9,7 @@ use super::kernel::{batch32, batch64, Params32, Params64, BATCH32, BATCH64};
 use modules_philox::key_of;
 
 use super::philox::{philox_lanes, LANES};
-use super::{RandomFill, StreamPosition};
+use modules_philox::{RandomFill, StreamPosition};
 
 /// Elements per parallel task: large enough that rayon's overhead vanishes (256 KiB of f32),
 /// small enough to balance two to hundreds of threads; a multiple of both batch sizes, so every

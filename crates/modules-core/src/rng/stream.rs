@@ -2,7 +2,7 @@
 
 use crate::DType;
 
-use super::RandomFill;
+use modules_philox::RandomFill;
 
 /// Elements of `dtype` drawn from one block: four for f32/f16/bf16 (one `u32` word each), two
 /// for f64 (two words each). Non-float dtypes have no random fill: 0.

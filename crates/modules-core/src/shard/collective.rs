@@ -4,7 +4,9 @@ use std::time::Duration;
 
 use modules_cuda::{nccl_available, nccl_unique_id, CudaBuffer, NcclComm};
 
-use super::{broadcast_bytes, Rank};
+use super::plan::ShardInfo;
+use super::rank::Rank;
+use super::rendezvous::broadcast_bytes;
 use crate::tensor::storage::cuda::map_err;
 use crate::{Device, Error, Result, SharedTensor, Tensor};
 
@@ -72,7 +74,7 @@ impl Communicator {
         let mut host = vec![0u8; padded_bytes];
         let mine = local.to(Device::Cpu)?;
         let mine = mine.as_bytes()?;
-        let part = super::ShardInfo {
+        let part = ShardInfo {
             global_shape: padded_shape.clone(),
             dim: info.dim,
             start: 0,
@@ -94,13 +96,13 @@ impl Communicator {
         // Rank r's padded block holds its chunk; put each in its place in the whole.
         let mut whole = vec![0u8; info.global_shape.iter().product::<usize>() * elem];
         for r in 0..world {
-            let theirs = super::ShardInfo::chunk(&info.global_shape, info.dim, r, world);
+            let theirs = ShardInfo::chunk(&info.global_shape, info.dim, r, world);
             let block = &gathered[r * padded_bytes..(r + 1) * padded_bytes];
-            let in_block = super::ShardInfo {
+            let in_block = ShardInfo {
                 start: 0,
                 ..part.clone()
             };
-            let in_block = super::ShardInfo {
+            let in_block = ShardInfo {
                 len: theirs.len,
                 ..in_block
             };

@@ -6,7 +6,7 @@ use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream, ToSocketAddrs};
 use std::time::{Duration, Instant};
 
-use super::Rank;
+use super::rank::Rank;
 use crate::{Error, Result};
 
 fn fail(address: &str, message: impl Into<String>) -> Error {

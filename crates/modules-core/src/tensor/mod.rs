@@ -4,22 +4,17 @@
 mod cuda_memory;
 mod element;
 mod options;
-mod print;
+pub(crate) mod print;
 mod shape;
 pub(crate) mod storage;
 
 pub use element::Element;
 pub use options::TensorOptions;
-pub(crate) use print::format_parameter;
 pub use shape::{IntoShape, Shape};
 pub(crate) use storage::Storage;
 
 use crate::{DType, Device, Error, Result};
 use storage::host::HostBuffer;
-
-/// What PyTorch says when asked to read a meta tensor.
-pub(crate) const META_HINT: &str = "Please use torch.nn.Module.to_empty() instead of torch.nn.Module.to() \
-when moving module from meta to a different device.";
 
 /// A contiguous, row-major tensor: a shape, a dtype and storage on one device.
 ///

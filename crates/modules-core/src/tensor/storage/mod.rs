@@ -8,12 +8,15 @@ pub(crate) mod host;
 
 use host::{fill_host, HostBuffer};
 
-use super::META_HINT;
 use crate::rng::{fill_slice, RandomFill, StreamPosition};
 use crate::{DType, Device, Error, Result};
 
 #[cfg(feature = "cuda")]
 pub(crate) use cuda::CudaStorage;
+
+/// What PyTorch says when asked to read a meta tensor.
+pub(crate) const META_HINT: &str = "Please use torch.nn.Module.to_empty() instead of torch.nn.Module.to() \
+when moving module from meta to a different device.";
 
 /// A tensor's bytes.
 pub(crate) enum Storage {
