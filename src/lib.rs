@@ -109,6 +109,4 @@ pub mod prelude {
         layer, new, skip_init, Buffer, DType, DType::*, Device, Device::*, Error, Module, Parameter,
         SupportsDevice, Tensor, TensorOptions,
     };
-    pub use modules_core::skip_init as skip_init_fn;
-    pub use modules_core::IntoArg;
 }

@@ -109,7 +109,7 @@ fn standard_modules_default_init() {
 #[test]
 fn generic_code_builds_any_module() {
     fn on_meta<M: SupportsDevice>(args: M::Args) -> M {
-        skip_init_fn::<M>(args, Meta).unwrap()
+        skip_init::<M>(args, Meta).unwrap()
     }
     let m: Linear = on_meta(LinearArgs {
         in_features: 3,

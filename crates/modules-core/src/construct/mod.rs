@@ -297,7 +297,7 @@ pub mod arguments {
         message = "`skip_init!` and `new!` cannot fill in the arguments of a generic module type",
         label = "the arguments of this type are not known here",
         note = "in generic code, take the arguments from the caller (`args: M::Args`) and call \
-                `skip_init_fn::<M>(args, options)` or `<M as SupportsDevice>::construct(args, &options)`"
+                `skip_init::<M>(args, options)` (the function) or `<M as SupportsDevice>::construct(args, &options)`"
     )]
     pub trait Finish<Args> {
         /// Fills in the defaults.
