@@ -68,3 +68,13 @@ fn candle_nn_builds_from_a_loaded_module_and_computes_its_forward() {
         .unwrap();
     assert_eq!(bf16.dtype(), CDType::BF16);
 }
+
+#[test]
+fn a_strided_candle_tensor_comes_back_in_row_major_order() {
+    let c = candle_core::Tensor::new(&[[1f32, 2., 3.], [4., 5., 6.]], &CDevice::Cpu).unwrap();
+    let t = from_candle(&c.t().unwrap(), F32).unwrap();
+    assert_eq!(t.shape(), &[3, 2]);
+    assert_eq!(t.to_vec::<f32>().unwrap(), [1., 4., 2., 5., 3., 6.]);
+    let narrow = from_candle(&c.narrow(1, 1, 2).unwrap(), F32).unwrap();
+    assert_eq!(narrow.to_vec::<f32>().unwrap(), [2., 3., 5., 6.]);
+}

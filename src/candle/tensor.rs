@@ -93,30 +93,50 @@ pub fn from_candle(t: &candle_core::Tensor, dtype: DType) -> Result<Tensor> {
             ),
         });
     }
-    let flat = t.flatten_all().map_err(candle_error("from_candle"))?;
     let shape = t.dims().to_vec();
-    let conv = candle_error("from_candle");
     match dtype {
-        DType::F32 => Tensor::from_slice(&flat.to_vec1::<f32>().map_err(conv)?, shape, Device::Cpu),
-        DType::F64 => Tensor::from_slice(&flat.to_vec1::<f64>().map_err(conv)?, shape, Device::Cpu),
-        DType::F16 => Tensor::from_slice(&flat.to_vec1::<f16>().map_err(conv)?, shape, Device::Cpu),
-        DType::BF16 => Tensor::from_slice(&flat.to_vec1::<bf16>().map_err(conv)?, shape, Device::Cpu),
-        DType::I64 => Tensor::from_slice(&flat.to_vec1::<i64>().map_err(conv)?, shape, Device::Cpu),
-        DType::I32 => Tensor::from_slice(&flat.to_vec1::<i32>().map_err(conv)?, shape, Device::Cpu),
-        DType::I16 => Tensor::from_slice(&flat.to_vec1::<i16>().map_err(conv)?, shape, Device::Cpu),
-        DType::U8 => Tensor::from_slice(&flat.to_vec1::<u8>().map_err(conv)?, shape, Device::Cpu),
-        DType::Bool => {
-            let bytes = flat.to_vec1::<u8>().map_err(conv)?;
-            let bools: Vec<bool> = bytes.iter().map(|&b| b != 0).collect();
+        DType::F32 => with_host::<f32, _>(t, |v| Tensor::from_slice(v, shape, Device::Cpu)),
+        DType::F64 => with_host::<f64, _>(t, |v| Tensor::from_slice(v, shape, Device::Cpu)),
+        DType::F16 => with_host::<f16, _>(t, |v| Tensor::from_slice(v, shape, Device::Cpu)),
+        DType::BF16 => with_host::<bf16, _>(t, |v| Tensor::from_slice(v, shape, Device::Cpu)),
+        DType::I64 => with_host::<i64, _>(t, |v| Tensor::from_slice(v, shape, Device::Cpu)),
+        DType::I32 => with_host::<i32, _>(t, |v| Tensor::from_slice(v, shape, Device::Cpu)),
+        DType::I16 => with_host::<i16, _>(t, |v| Tensor::from_slice(v, shape, Device::Cpu)),
+        DType::U8 => with_host::<u8, _>(t, |v| Tensor::from_slice(v, shape, Device::Cpu)),
+        DType::Bool => with_host::<u8, _>(t, |v| {
+            let bools: Vec<bool> = v.iter().map(|&b| b != 0).collect();
             Tensor::from_slice(&bools, shape, Device::Cpu)
-        }
-        DType::F8E4M3 => {
-            let codes = flat.to_vec1::<float8::F8E4M3>().map_err(conv)?;
-            Tensor::from_slice(&codes, shape, Device::Cpu)
-        }
+        }),
+        DType::F8E4M3 => with_host::<float8::F8E4M3, _>(t, |v| Tensor::from_slice(v, shape, Device::Cpu)),
         other => Err(Error::UnsupportedDType {
             op: "from_candle",
             dtype: other,
         }),
+    }
+}
+
+/// `f` on the candle tensor's values in row-major order, read in place from its CPU storage (a
+/// strided or GPU tensor is made contiguous on the CPU first), so that `from_candle` copies once.
+fn with_host<T: candle_core::WithDType, R>(
+    t: &candle_core::Tensor,
+    f: impl FnOnce(&[T]) -> Result<R>,
+) -> Result<R> {
+    let conv = candle_error("from_candle");
+    let t = t
+        .to_device(&CDevice::Cpu)
+        .and_then(|t| t.contiguous())
+        .map_err(conv)?;
+    let (storage, layout) = t.storage_and_layout();
+    let candle_core::Storage::Cpu(cpu) = &*storage else {
+        return Err(candle_error("from_candle")(candle_core::Error::Msg(
+            "not on the CPU after to_device".into(),
+        )));
+    };
+    let values = cpu.as_slice::<T>().map_err(candle_error("from_candle"))?;
+    match layout.contiguous_offsets() {
+        Some((start, end)) => f(&values[start..end]),
+        None => Err(candle_error("from_candle")(candle_core::Error::Msg(
+            "not contiguous after contiguous()".into(),
+        ))),
     }
 }
