@@ -228,7 +228,6 @@ pub(crate) fn save_rank(
     dir: &Path,
     rank: &crate::shard::Rank,
 ) -> Result<Vec<PathBuf>> {
-    use super::index::{PartEntry, PartsEntry};
     std::fs::create_dir_all(dir).map_err(|source| Error::Io {
         path: dir.to_path_buf(),
         source,
@@ -261,47 +260,58 @@ pub(crate) fn save_rank(
     commit(&path)?;
     let mut written = vec![path];
     if rank.rank == 0 {
-        let mut weight_map = BTreeMap::new();
-        let mut shard_map = BTreeMap::new();
-        let mut total = 0u64;
-        for s in &entries {
-            let info = s.slot.shard_info();
-            let global = s.slot.global_shape();
-            total += (global.iter().product::<usize>() * s.slot.dtype().size_in_bytes()) as u64;
-            match info {
-                None => {
-                    weight_map.insert(s.name.clone(), file_of(0));
-                }
-                Some(info) => {
-                    let parts = (0..world)
-                        .map(|r| {
-                            let c = crate::shard::ShardInfo::chunk(&global, info.dim, r, world);
-                            PartEntry {
-                                file: file_of(r),
-                                start: c.start,
-                                len: c.len,
-                            }
-                        })
-                        .collect();
-                    shard_map.insert(
-                        s.name.clone(),
-                        PartsEntry {
-                            dim: info.dim,
-                            global_shape: global,
-                            parts,
-                        },
-                    );
-                }
-            }
-        }
-        let index = serde_json::json!({
-            "metadata": { "total_size": total, "world_size": world },
-            "weight_map": weight_map,
-            "shard_map": shard_map,
-        });
+        let index = rank_index(&entries, world, file_of);
         let index_path = write_index_temp(dir, &index)?;
         commit(&index_path)?;
         written.push(index_path);
     }
     Ok(written)
+}
+
+/// The index of a sharded save: where each replicated tensor is, and each sharded tensor's
+/// parts on every rank (they follow from the plan, so rank 0 writes it alone).
+fn rank_index(
+    entries: &[&NamedSlot<'_>],
+    world: usize,
+    file_of: impl Fn(usize) -> String,
+) -> serde_json::Value {
+    use super::index::{PartEntry, PartsEntry};
+    let mut weight_map = BTreeMap::new();
+    let mut shard_map = BTreeMap::new();
+    let mut total = 0u64;
+    for s in entries {
+        let info = s.slot.shard_info();
+        let global = s.slot.global_shape();
+        total += (global.iter().product::<usize>() * s.slot.dtype().size_in_bytes()) as u64;
+        match info {
+            None => {
+                weight_map.insert(s.name.clone(), file_of(0));
+            }
+            Some(info) => {
+                let parts = (0..world)
+                    .map(|r| {
+                        let c = crate::shard::ShardInfo::chunk(&global, info.dim, r, world);
+                        PartEntry {
+                            file: file_of(r),
+                            start: c.start,
+                            len: c.len,
+                        }
+                    })
+                    .collect();
+                shard_map.insert(
+                    s.name.clone(),
+                    PartsEntry {
+                        dim: info.dim,
+                        global_shape: global,
+                        parts,
+                    },
+                );
+            }
+        }
+    }
+    serde_json::json!({
+        "metadata": { "total_size": total, "world_size": world },
+        "weight_map": weight_map,
+        "shard_map": shard_map,
+    })
 }

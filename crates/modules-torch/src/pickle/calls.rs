@@ -18,8 +18,8 @@ impl Machine<'_> {
     }
 }
 
-/// REDUCE: `callable(*args)`, for the allowlisted callables only.
-fn call(m: &mut Machine<'_>, callable: Value, args: Value) -> Result<Value, Error> {
+/// REDUCE's operands: an allowlisted global and its argument tuple.
+fn reduce_operands(m: &Machine<'_>, callable: Value, args: Value) -> Result<(Global, Vec<Value>), Error> {
     let global = match m.arena.object(callable) {
         Some(Object::Global(g)) => *g,
         _ => {
@@ -29,49 +29,38 @@ fn call(m: &mut Machine<'_>, callable: Value, args: Value) -> Result<Value, Erro
             )))
         }
     };
-    let args = match m.arena.as_tuple(args) {
-        Some(t) => t.to_vec(),
-        None => {
-            return Err(m.bad(format!(
-                "REDUCE arguments are {}, not a tuple",
-                m.arena.describe(args)
-            )))
-        }
-    };
+    match m.arena.as_tuple(args) {
+        Some(t) => Ok((global, t.to_vec())),
+        None => Err(m.bad(format!(
+            "REDUCE arguments are {}, not a tuple",
+            m.arena.describe(args)
+        ))),
+    }
+}
+
+/// REDUCE: `callable(*args)`, for the allowlisted callables only.
+fn call(m: &mut Machine<'_>, callable: Value, args: Value) -> Result<Value, Error> {
+    let (global, args) = reduce_operands(m, callable, args)?;
     let path = global.path();
-    let arity = |lo: usize, hi: usize| {
-        if (lo..=hi).contains(&args.len()) {
-            Ok(())
-        } else {
-            Err(m.bad(format!(
-                "`{path}` takes {lo} to {hi} arguments, got {}",
-                args.len()
-            )))
-        }
+    let never_called = || m.bad(format!("`{path}` is never called by a state dict pickle"));
+    let Some((lo, hi)) = global.arity() else {
+        return Err(never_called());
     };
+    if !(lo..=hi).contains(&args.len()) {
+        return Err(m.bad(format!(
+            "`{path}` takes {lo} to {hi} arguments, got {}",
+            args.len()
+        )));
+    }
     match global {
-        Global::OrderedDict => {
-            // OrderedDict's reduce passes no arguments and adds the items with SETITEMS.
-            arity(0, 0)?;
-            m.alloc(Object::Dict(Vec::new()))
-        }
-        Global::TorchSize => {
-            arity(1, 1)?;
-            match m.arena.as_tuple(args[0]) {
-                Some(_) => Ok(args[0]),
-                None => Err(m.bad("`torch.Size` takes a tuple")),
-            }
-        }
-        Global::RebuildTensor => {
-            arity(4, 4)?;
-            rebuild_tensor(m, &args, None)
-        }
-        Global::RebuildTensorV2 => {
-            arity(6, 7)?;
-            rebuild_tensor(m, &args, None)
-        }
+        // OrderedDict's reduce passes no arguments and adds the items with SETITEMS.
+        Global::OrderedDict => m.alloc(Object::Dict(Vec::new())),
+        Global::TorchSize => match m.arena.as_tuple(args[0]) {
+            Some(_) => Ok(args[0]),
+            None => Err(m.bad("`torch.Size` takes a tuple")),
+        },
+        Global::RebuildTensor | Global::RebuildTensorV2 => rebuild_tensor(m, &args, None),
         Global::RebuildTensorV3 => {
-            arity(7, 8)?;
             let dtype = match m.arena.object(args[6]) {
                 Some(Object::Global(Global::DType(d))) => *d,
                 _ => {
@@ -83,23 +72,14 @@ fn call(m: &mut Machine<'_>, callable: Value, args: Value) -> Result<Value, Erro
             };
             rebuild_tensor(m, &args, Some(dtype))
         }
-        Global::RebuildParameter | Global::RebuildParameterWithState => {
-            if global == Global::RebuildParameter {
-                arity(3, 3)
-            } else {
-                arity(4, 4)
-            }?;
-            match m.arena.as_tensor(args[0]) {
-                Some(_) => Ok(args[0]),
-                None => Err(m.bad(format!(
-                    "`{path}` expects a tensor, found {}",
-                    m.arena.describe(args[0])
-                ))),
-            }
-        }
-        Global::TypedStorage(_) | Global::UntypedStorage | Global::DType(_) => {
-            Err(m.bad(format!("`{path}` is never called by a state dict pickle")))
-        }
+        Global::RebuildParameter | Global::RebuildParameterWithState => match m.arena.as_tensor(args[0]) {
+            Some(_) => Ok(args[0]),
+            None => Err(m.bad(format!(
+                "`{path}` expects a tensor, found {}",
+                m.arena.describe(args[0])
+            ))),
+        },
+        Global::TypedStorage(_) | Global::UntypedStorage | Global::DType(_) => Err(never_called()),
     }
 }
 

@@ -18,6 +18,21 @@ pub(crate) enum Global {
 }
 
 impl Global {
+    /// The fewest and most arguments a state dict pickle calls it with; `None` for the globals
+    /// that are never called (storage types, dtypes).
+    pub(crate) fn arity(self) -> Option<(usize, usize)> {
+        match self {
+            Global::OrderedDict => Some((0, 0)),
+            Global::TorchSize => Some((1, 1)),
+            Global::RebuildTensor => Some((4, 4)),
+            Global::RebuildTensorV2 => Some((6, 7)),
+            Global::RebuildTensorV3 => Some((7, 8)),
+            Global::RebuildParameter => Some((3, 3)),
+            Global::RebuildParameterWithState => Some((4, 4)),
+            Global::TypedStorage(_) | Global::UntypedStorage | Global::DType(_) => None,
+        }
+    }
+
     pub(crate) fn path(self) -> String {
         match self {
             Global::OrderedDict => "collections.OrderedDict".into(),
