@@ -90,6 +90,22 @@ pub use modules_derive::skip_init;
 /// ```
 pub use modules_derive::new;
 
+/// A [`ModuleBuilder`](crate::nn::ModuleBuilder) for `Type`: [`new!`]'s arguments, parsed by
+/// the same parser with the same errors (positional, then keywords), but no `device`, `dtype`
+/// or `generator`: the container builds it with its own.
+///
+/// ```
+/// use modules::prelude::*;
+/// let seq = skip_init!(Sequential, vec![
+///     modules::layer!(Linear, 16, 32),
+///     modules::layer!(Relu),
+///     modules::layer!(Linear, 32, 4, bias = false),
+/// ], device = Meta)?;
+/// assert_eq!(seq.len(), 3);
+/// # Ok::<(), modules::Error>(())
+/// ```
+pub use modules_derive::layer;
+
 /// What a module file needs: `use modules::prelude::*;`.
 pub mod prelude {
     pub use crate::checkpoint::{Checkpoint, LoadOptions, LoadReport};

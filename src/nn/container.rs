@@ -28,48 +28,6 @@ use crate::prelude::*;
 /// ```
 pub type ModuleBuilder = Box<dyn FnOnce(&TensorOptions) -> Result<Box<dyn Module>, Error>>;
 
-/// A [`ModuleBuilder`] for `Type` with the argument grammar of `new!` / `skip_init!`
-/// (positional, then keywords; no `device`/`dtype`: the container passes its own).
-///
-/// ```
-/// use modules::prelude::*;
-/// let seq = skip_init!(Sequential, vec![
-///     modules::layer!(Linear, 16, 32),
-///     modules::layer!(Relu),
-///     modules::layer!(Linear, 32, 4, bias = false),
-/// ], device = Meta)?;
-/// assert_eq!(seq.len(), 3);
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[macro_export]
-macro_rules! layer {
-    // Internal: the arguments, one at a time, as calls on the argument builder.
-    (@args $acc:expr;) => { $crate::arguments::Finish::finish($acc) };
-    (@args $acc:expr; $k:ident = $v:expr $(, $($rest:tt)*)?) => {
-        $crate::layer!(@args ($acc).$k($v); $($($rest)*)?)
-    };
-    // `x.into()` takes the declared type exactly, as in `skip_init!`; other values convert.
-    (@args $acc:expr; $v:tt . into () $(, $($rest:tt)*)?) => {
-        $crate::layer!(@args $crate::arguments::Positional::push($acc, $v.into()); $($($rest)*)?)
-    };
-    (@args $acc:expr; $v:expr $(, $($rest:tt)*)?) => {
-        $crate::layer!(@args $crate::arguments::Positional::push_arg($acc, $v); $($($rest)*)?)
-    };
-    (@build $ty:ty; $($args:tt)*) => {
-        ::std::boxed::Box::new(
-            move |__options: &$crate::TensorOptions| -> $crate::Result<::std::boxed::Box<dyn $crate::Module>> {
-                let __m: $ty = $crate::__private_0_1::new_with::<$ty, _>(
-                    |__b| $crate::layer!(@args __b; $($args)*),
-                    *__options,
-                )?;
-                ::std::result::Result::Ok(::std::boxed::Box::new(__m))
-            },
-        ) as $crate::nn::ModuleBuilder
-    };
-    ($ty:ty $(,)?) => { $crate::layer!(@build $ty;) };
-    ($ty:ty, $($args:tt)+) => { $crate::layer!(@build $ty; $($args)+) };
-}
-
 /// Modules in a row, named `0`, `1`, ... (`nn.Sequential`). Prints like PyTorch: every child
 /// on its own line, no grouping of identical ones (that is `ModuleList`'s).
 ///

@@ -1,4 +1,5 @@
-//! `skip_init!(Type, args...)` and `new!(Type, args...)`.
+//! `skip_init!(Type, args...)`, `new!(Type, args...)` and `layer!(Type, args...)`: one parser
+//! (`args.rs`), one set of errors.
 
 use proc_macro2::TokenStream;
 use quote::{quote, quote_spanned};
@@ -11,6 +12,8 @@ use crate::args::CallArgs;
 pub enum Kind {
     SkipInit,
     New,
+    /// A container's `ModuleBuilder`: built later, on the container's device and dtype.
+    Layer,
 }
 
 struct Invocation {
@@ -45,6 +48,14 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
              `reset_parameters_with` after `skip_init!`",
         );
     }
+    if let Kind::Layer = kind {
+        for (k, _) in [&device, &dtype, &generator].into_iter().flatten() {
+            inv.args.errors.at(
+                k.span(),
+                format!("`layer!` builds on the container's device and dtype, and draws from its generator: give `{k}` to the container's `skip_init!`/`new!`"),
+            );
+        }
+    }
     if let Some(errors) = inv.args.compile_errors() {
         return errors;
     }
@@ -59,13 +70,24 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
     }
     let f = match kind {
         Kind::SkipInit => quote!(skip_init_with),
-        Kind::New => quote!(new_with),
+        Kind::New | Kind::Layer => quote!(new_with),
     };
     // The call's first and last tokens carry the type's span, so that a type without
     // `SupportsDevice` is underlined at the type, not across the whole macro (the arguments
     // inside keep their own spans).
     let at_ty: syn::Path = syn::parse_quote_spanned!(ty.span()=> ::modules);
     let function = quote_spanned!(ty.span()=> #at_ty::__private_0_1::#f::<#ty, _>);
+    if let Kind::Layer = kind {
+        let build = quote_spanned!(ty.span()=> #function(#closure, *__options));
+        return quote!(
+            ::std::boxed::Box::new(
+                move |__options: &#krate::TensorOptions| -> #krate::Result<::std::boxed::Box<dyn #krate::Module>> {
+                    let __m: #ty = #build?;
+                    ::std::result::Result::Ok(::std::boxed::Box::new(__m))
+                },
+            ) as #krate::nn::ModuleBuilder
+        );
+    }
     let call = quote_spanned!(ty.span()=> #function(#closure, #options));
     match generator {
         // The generator stands in for the default one on this thread while the module is built.

@@ -102,3 +102,10 @@ pub fn skip_init(input: TokenStream) -> TokenStream {
 pub fn new(input: TokenStream) -> TokenStream {
     invoke::expand(input.into(), invoke::Kind::New).into()
 }
+
+/// `layer!(Type, positional..., keyword = value...)`: a container's builder for `Type`, with
+/// `new!`'s grammar and errors. See `modules::layer!`.
+#[proc_macro]
+pub fn layer(input: TokenStream) -> TokenStream {
+    invoke::expand(input.into(), invoke::Kind::Layer).into()
+}
