@@ -7,8 +7,6 @@ use modules::prelude::*;
 pub struct BertConfig {
     pub vocab_size: usize,
     pub hidden: usize,
-    /// Attention heads: not a shape, but the forward needs it.
-    pub heads: usize,
     pub n_layers: usize,
     pub intermediate: usize,
     pub max_positions: usize,
@@ -21,7 +19,6 @@ impl BertConfig {
         BertConfig {
             vocab_size: 30522,
             hidden: 768,
-            heads: 12,
             n_layers: 12,
             intermediate: 3072,
             max_positions: 512,
@@ -35,7 +32,6 @@ impl BertConfig {
         BertConfig {
             vocab_size: 50,
             hidden: 8,
-            heads: 2,
             n_layers: 2,
             intermediate: 16,
             max_positions: 12,

@@ -37,7 +37,7 @@ fn layer(l: &BertLayer, heads: usize, dev: &CDevice) -> modules::Result<LayerFor
         attn.key.to_candle_module(dev)?,
         attn.value.to_candle_module(dev)?,
     );
-    let scale = 1.0 / ((q.weight().dim(0).unwrap_or(0) / heads) as f64).sqrt();
+    let scale = 1.0 / ((attn.query.out_features / heads) as f64).sqrt();
     let fused = || -> CResult<candle_nn::Linear> {
         let weight = CTensor::cat(
             &[(q.weight() * scale)?, k.weight().clone(), v.weight().clone()],

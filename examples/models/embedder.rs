@@ -21,7 +21,6 @@ pub fn bert_config(config: &Config) -> BertConfig {
     BertConfig {
         vocab_size: config.vocab_size,
         hidden: config.hidden_size,
-        heads: config.num_attention_heads,
         n_layers: config.num_hidden_layers,
         intermediate: config.intermediate_size,
         max_positions: config.max_position_embeddings,
