@@ -40,22 +40,29 @@ fn checkpoint(dir: &Path) -> PathBuf {
 }
 
 /// A safetensors file with a Llama's header and no data (a sparse file): what a dry run reads.
+/// The header is the safetensors crate's own serialization of the tensor list, so it has the
+/// layout of every file that Python's and Rust's `safetensors` write (offset order, fields
+/// `dtype`, `shape`, `data_offsets`).
 fn header_only(dir: &Path, name: &str, cfg: LlamaConfig) -> PathBuf {
+    use safetensors::tensor::{Metadata, TensorInfo};
     let path = dir.join(format!("{name}-bf16-header-only.safetensors"));
     if !path.exists() {
         let m = skip_init!(Llama, cfg, device = Meta, dtype = BF16).unwrap();
-        let mut header = serde_json::Map::new();
-        header.insert("__metadata__".into(), serde_json::json!({"format": "pt"}));
         let mut offset = 0usize;
+        let mut tensors = Vec::new();
         for (name, t) in m.state_dict().iter() {
             let bytes = t.tensor().size_in_bytes();
-            header.insert(
-                name.to_string(),
-                serde_json::json!({"dtype": "BF16", "shape": t.shape(), "data_offsets": [offset, offset + bytes]}),
-            );
+            let info = TensorInfo {
+                dtype: safetensors::Dtype::BF16,
+                shape: t.shape().to_vec(),
+                data_offsets: (offset, offset + bytes),
+            };
+            tensors.push((name.to_string(), info));
             offset += bytes;
         }
-        let mut text = serde_json::to_string(&header).unwrap().into_bytes();
+        let format = [("format".to_string(), "pt".to_string())].into();
+        let metadata = Metadata::new(Some(format), tensors).unwrap();
+        let mut text = serde_json::to_string(&metadata).unwrap().into_bytes();
         text.resize(text.len().next_multiple_of(8), b' ');
         let mut out = (text.len() as u64).to_le_bytes().to_vec();
         out.extend(&text);

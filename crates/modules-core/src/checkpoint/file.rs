@@ -129,7 +129,9 @@ impl<'b> OpenFile<'b> {
         let header = std::str::from_utf8(&bytes[8..8 + header_len])
             .map_err(|e| bad(path, None, format!("header is not valid UTF-8: {e}")))?;
         let mut entries = scan(header).map_err(|e| bad(path, e.tensor.as_deref(), e.message))?;
-        entries.sort_by_key(|(_, e)| e.data_offsets);
+        if !entries.is_sorted_by_key(|(_, e)| e.data_offsets) {
+            entries.sort_unstable_by_key(|(_, e)| e.data_offsets);
+        }
         let dtypes = entries
             .iter()
             .map(|(key, e)| check_entry(path, key, e))

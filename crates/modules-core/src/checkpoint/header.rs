@@ -14,7 +14,7 @@ use serde::Deserialize;
 /// One tensor's header entry, as written (strings borrowed from the header where they hold
 /// no escapes: a 70B header has hundreds of entries, and a dry run is meant to take
 /// microseconds).
-#[derive(Deserialize, Debug)]
+#[derive(Deserialize, Debug, PartialEq)]
 pub(crate) struct RawEntry<'h> {
     #[serde(borrow)]
     pub dtype: Cow<'h, str>,
@@ -33,6 +33,14 @@ pub(crate) struct HeaderError {
 
 /// The tensor entries in file order (`__metadata__` left out).
 pub(crate) fn scan(header: &str) -> Result<Entries<'_>, HeaderError> {
+    match super::header_fast::scan_canonical(header) {
+        Some(entries) => Ok(entries),
+        None => scan_json(header),
+    }
+}
+
+/// [`scan`] by serde_json, for any layout and with its errors.
+pub(crate) fn scan_json(header: &str) -> Result<Entries<'_>, HeaderError> {
     let capacity = header.len() / 96 + 1;
     let mut state = Scan {
         capacity,

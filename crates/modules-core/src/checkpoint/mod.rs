@@ -10,6 +10,9 @@ mod cast;
 mod dequant;
 mod file;
 mod header;
+mod header_fast;
+#[cfg(test)]
+mod header_fast_tests;
 mod index;
 mod layout;
 mod load_plan;

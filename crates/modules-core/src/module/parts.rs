@@ -79,17 +79,12 @@ impl<T: Part, const N: usize> Module for [T; N] {
 }
 
 fn visit_list<'a, T: Part>(items: &'a [T], v: &mut dyn Visitor<'a>) {
-    let mut name = itoa_buf();
+    // Each module is visited once per pass (parameters, buffers, children), so a 70B model's
+    // list indices are formatted hundreds of times a walk: itoa, not `fmt`.
+    let mut name = itoa::Buffer::new();
     for (i, x) in items.iter().enumerate() {
-        name.clear();
-        use std::fmt::Write;
-        let _ = write!(name, "{i}");
-        x.visit_part(&name, v);
+        x.visit_part(name.format(i), v);
     }
-}
-
-fn itoa_buf() -> String {
-    String::with_capacity(8)
 }
 
 fn list_type_name<T: Part>(items: &[T]) -> &'static str {
