@@ -55,13 +55,13 @@ pub(crate) fn find_scale(
             ));
         }
         let numel: usize = s.shape.iter().product();
-        let kind = if blocks && s.shape == [rows.div_ceil(BLOCK), cols.div_ceil(BLOCK)] {
+        let kind = if blocks && *s.shape == [rows.div_ceil(BLOCK), cols.div_ceil(BLOCK)] {
             ScaleKind::Blocks {
                 block_cols: cols.div_ceil(BLOCK),
             }
         } else if !blocks && numel == 1 && s.shape.len() <= 1 {
             ScaleKind::PerTensor
-        } else if !blocks && (s.shape == [rows, 1] || s.shape == [rows]) {
+        } else if !blocks && (*s.shape == [rows, 1] || *s.shape == [rows]) {
             ScaleKind::PerRow
         } else {
             let expected = if blocks {

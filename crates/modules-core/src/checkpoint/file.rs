@@ -31,7 +31,7 @@ pub(crate) struct SourceTensor<'a> {
     /// ...): `dtype` is then meaningless, and using the tensor is an error naming this. An
     /// unused one never fails a load.
     pub unsupported: Option<&'static str>,
-    pub shape: Vec<usize>,
+    pub shape: crate::tensor::Shape,
     pub data: &'a [u8],
     /// Index of the file it lives in (for messages and zero-copy views).
     pub file: usize,

@@ -15,7 +15,7 @@ fn crates_verdict(entries: &Entries<'_>, stored: &[Stored]) -> std::result::Resu
         .map(|((k, e), s)| {
             let info = TensorInfo {
                 dtype: s.format,
-                shape: e.shape.clone(),
+                shape: e.shape.to_vec(),
                 data_offsets: e.data_offsets,
             };
             (k.to_string(), info)
@@ -53,7 +53,7 @@ proptest! {
             let end = start.saturating_add(bytes).saturating_add(if slack == 2 { 1 } else { 0 });
             entries.push((
                 Cow::Owned(format!("t{i}")),
-                RawEntry { dtype: Cow::Borrowed("x"), shape, data_offsets: (start, end) },
+                RawEntry { dtype: Cow::Borrowed("x"), shape: crate::tensor::Shape::new(&shape), data_offsets: (start, end) },
             ));
             stored.push(Stored { format, dtype: None });
             at = end;

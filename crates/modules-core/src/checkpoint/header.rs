@@ -11,6 +11,8 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
+use crate::tensor::Shape;
+
 /// One tensor's header entry, as written (strings borrowed from the header where they hold
 /// no escapes: a 70B header has hundreds of entries, and a dry run is meant to take
 /// microseconds).
@@ -18,8 +20,13 @@ use serde::Deserialize;
 pub(crate) struct RawEntry<'h> {
     #[serde(borrow)]
     pub dtype: Cow<'h, str>,
-    pub shape: Vec<usize>,
+    #[serde(deserialize_with = "shape")]
+    pub shape: Shape,
     pub data_offsets: (usize, usize),
+}
+
+fn shape<'de, D: de::Deserializer<'de>>(d: D) -> Result<Shape, D::Error> {
+    Vec::<usize>::deserialize(d).map(|dims| Shape::new(&dims))
 }
 
 pub(crate) type Entries<'h> = Vec<(Cow<'h, str>, RawEntry<'h>)>;

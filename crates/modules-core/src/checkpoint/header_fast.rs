@@ -14,9 +14,16 @@ use std::borrow::Cow;
 
 use super::header::{Entries, RawEntry};
 use crate::module::NameMap;
+use crate::tensor::Shape;
 
 /// The entries in file order, or `None` when the header is not in the writers' layout.
 pub(super) fn scan_canonical(header: &str) -> Option<Entries<'_>> {
+    // The layout has no whitespace but the padding, so a control character anywhere (raw in a
+    // string, or a newline between tokens) is off it: one branch-free pass that vectorizes,
+    // instead of a test per string.
+    if header.bytes().fold(false, |any, b| any | (b < 0x20)) {
+        return None;
+    }
     let mut c = Cursor { h: header, at: 0 };
     let mut entries = Vec::with_capacity(header.len() / 96 + 1);
     let mut seen: NameMap<&str, ()> =
@@ -67,14 +74,12 @@ impl<'h> Cursor<'h> {
         self.skip(lit).then_some(())
     }
 
-    /// A string without escapes or control characters (both are for serde_json to read).
+    /// A string without escapes (those are for serde_json to read); control characters were
+    /// ruled out for the whole header.
     fn string(&mut self) -> Option<&'h str> {
         self.eat(b"\"")?;
         let n = memchr::memchr2(b'"', b'\\', self.rest())?;
-        let text = &self.rest()[..n];
-        // Branch-free, so it vectorizes: names are tens of bytes.
-        let control = text.iter().fold(false, |any, &b| any | (b < 0x20));
-        (self.rest()[n] == b'"' && !control).then_some(())?;
+        (self.rest()[n] == b'"').then_some(())?;
         // A '"' byte never occurs inside a multi-byte UTF-8 sequence, so this is a char boundary.
         let s = &self.h[self.at..self.at + n];
         self.at += n + 1;
@@ -102,7 +107,6 @@ impl<'h> Cursor<'h> {
         self.eat(b"{\"dtype\":")?;
         let dtype = Cow::Borrowed(self.string()?);
         self.eat(b",\"shape\":[")?;
-        // Dims gathered on the stack, then one exact allocation (no growth on the way).
         let mut dims = [0usize; 8];
         let mut rank = 0;
         if !self.skip(b"]") {
@@ -115,7 +119,7 @@ impl<'h> Cursor<'h> {
                 }
             }
         }
-        let shape = dims[..rank].to_vec();
+        let shape = Shape::new(&dims[..rank]);
         self.eat(b",\"data_offsets\":[")?;
         let start = self.number()?;
         self.eat(b",")?;

@@ -146,7 +146,7 @@ fn reads_the_writers_layout() {
     let json = scan_json(h).ok();
     assert_eq!(Some(&entries), json.as_ref());
     assert_eq!(entries[0].0, "b");
-    assert_eq!(entries[0].1.shape, [2, 3]);
+    assert_eq!(*entries[0].1.shape, [2, 3]);
     assert_eq!(entries[1].1.data_offsets, (24, 32));
     assert_eq!(scan_canonical("{}").unwrap().len(), 0);
     assert!(scan_canonical("{} x").is_none());

@@ -114,7 +114,7 @@ impl<'a, 'm> Ties<'a, 'm> {
 
 /// What one slot is matched against: its shape (global, for a shard), dtype and device.
 struct Target {
-    shape: Vec<usize>,
+    shape: crate::tensor::Shape,
     to: DType,
     device: Device,
 }
@@ -122,7 +122,7 @@ struct Target {
 impl Target {
     fn of(slot: &SharedTensor, shard: Option<&crate::shard::ShardInfo>) -> Target {
         let t = slot.tensor();
-        let shape = shard.map_or_else(|| t.shape().to_vec(), |s| s.global_shape.clone());
+        let shape = crate::tensor::Shape::new(shard.map_or(t.shape(), |s| &s.global_shape));
         Target {
             shape,
             to: t.dtype(),

@@ -76,7 +76,7 @@ pub(crate) fn assemble<'a>(
             unsupported: None,
             key: name.clone().into(),
             dtype: dtype.ok_or_else(|| fail("the index lists no part of it".into()))?,
-            shape: entry.global_shape.clone(),
+            shape: crate::tensor::Shape::new(&entry.global_shape),
             data: &[],
             file: first,
             offset: 0,
@@ -122,7 +122,7 @@ fn take_part<'a>(
         start: p.start,
         len: p.len,
     };
-    if t.shape != info.local_shape() {
+    if *t.shape != info.local_shape() {
         return Err(bad(
             &files[file].path,
             Some(name),

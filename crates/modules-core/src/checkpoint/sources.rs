@@ -31,7 +31,12 @@ pub(crate) fn all_tensors<'a>(
             .map(|t| (t.file, &*t.key));
         check_owners(files, pairs, total, weight_map)?;
     }
-    let out: Vec<SourceTensor<'a>> = per_file.into_iter().flatten().collect();
+    // One file (the common case) is moved, not copied: a 70B header's tensors are 100 KB.
+    let out: Vec<SourceTensor<'a>> = if per_file.len() == 1 {
+        per_file.into_iter().next().unwrap_or_default()
+    } else {
+        per_file.into_iter().flatten().collect()
+    };
     match index {
         Some(i) if !i.shard_map.is_empty() => super::rank_parts::assemble(i, files, out),
         _ => Ok(out),

@@ -76,7 +76,7 @@ pub(crate) fn sources<'h>(holders: &'h [Holder<'_>]) -> Vec<SourceTensor<'h>> {
             unsupported: None,
             key: h.key.into(),
             dtype: h.dtype,
-            shape: h.shape.clone(),
+            shape: crate::tensor::Shape::new(&h.shape),
             data: match &h.data {
                 Data::Copied(c) => c,
                 Data::Locked(g) => g.storage().host().map(|b| b.as_bytes()).unwrap_or(&[]),

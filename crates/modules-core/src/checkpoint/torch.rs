@@ -80,7 +80,7 @@ pub(crate) fn sources<'a>(parsed: &[TorchFile], files: &'a [OpenFile<'_>]) -> Ve
                 key: t.name.clone().into(),
                 dtype,
                 unsupported,
-                shape: t.shape.clone(),
+                shape: crate::tensor::Shape::new(&t.shape),
                 offset: range.start,
                 data: &files[index].bytes()[range],
                 file: index,
