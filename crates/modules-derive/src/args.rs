@@ -118,23 +118,34 @@ impl CallArgs {
             .chain([finish_span])
             .collect();
         let var = |i: usize| Ident::new(&format!("__b{i}"), spans[i]);
+        let positionals = self
+            .args
+            .iter()
+            .filter(|a| matches!(a, Arg::Positional(_)))
+            .count();
         let steps = self.args.iter().enumerate().map(|(i, a)| {
             let (cur, next) = (var(i), var(i + 1));
             match a {
                 // `value.into()` names no type of its own: it gets the declared type, exactly,
                 // as before conversions (so `3.into()` for a kernel size still compiles).
                 Arg::Positional(e) if is_bare_into(e) => {
-                    quote_spanned!(e.span()=> let #next = #krate::arguments::Positional::push(#cur, #e);)
+                    quote_spanned!(e.span()=> let #next = #cur.__positional_exact(#e);)
                 }
+                // A method call, so that a derived builder's inherent `__positional` (whose bound
+                // names the argument) is found before the trait's.
                 Arg::Positional(e) => {
-                    quote_spanned!(e.span()=> let #next = #krate::arguments::Positional::push_arg(#cur, #e);)
+                    quote_spanned!(e.span()=> let #next = #cur.__positional::<#positionals, _>(#e);)
                 }
                 Arg::Keyword(k, e) => quote_spanned!(k.span()=> let #next = #cur.#k(#e);),
             }
         });
         let (first, last) = (var(0), var(self.args.len()));
         let finish = quote_spanned!(finish_span=> #krate::arguments::Finish::finish(#last));
-        quote!(|#first| { #(#steps)* #finish })
+        quote!(|#first| {
+            #[allow(unused_imports)]
+            use #krate::arguments::Positional as _;
+            #(#steps)* #finish
+        })
     }
 
     /// The argument-list errors, if any. When there are some, callers emit only them (and a

@@ -168,24 +168,37 @@ pub fn parse_struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Stru
     out
 }
 
-/// One key of a `#[module(...)]` attribute: its value and the span of the key. Setting it a
-/// second time is an error at the second occurrence (serde_derive's `Attr`).
+/// One key of a `#[module(...)]` attribute: its value, the span of the key and that of the
+/// value's last token (errors about the key cover `key = value`). Setting it a second time is
+/// an error at the second occurrence (serde_derive's `Attr`).
 pub struct Attr<T> {
     key: &'static str,
     value: Option<(Span, T)>,
+    end: Option<Span>,
 }
 
 impl<T> Attr<T> {
     fn new(key: &'static str) -> Self {
-        Attr { key, value: None }
+        Attr {
+            key,
+            value: None,
+            end: None,
+        }
     }
 
-    fn set(&mut self, errors: &mut Errors, span: Span, value: T) {
+    /// `end`: the span of the value's last token (the key's own for a flag).
+    fn set(&mut self, errors: &mut Errors, span: Span, end: Span, value: T) {
         if self.value.is_some() {
-            errors.at(span, format!("duplicate module attribute `{}`", self.key));
+            errors.range(span, end, format!("duplicate module attribute `{}`", self.key));
         } else {
             self.value = Some((span, value));
+            self.end = Some(end);
         }
+    }
+
+    /// Where `key = value` starts and ends.
+    pub fn range(&self) -> Option<(Span, Span)> {
+        Some((self.span()?, self.end?))
     }
 
     pub fn key(&self) -> &'static str {
@@ -284,28 +297,61 @@ fn parse_raw_field(field: &syn::Field, errors: &mut Errors) -> RawField {
             let e = &mut found;
             let expr = |meta: &syn::meta::ParseNestedMeta| -> syn::Result<Expr> { meta.value()?.parse() };
             match key_name(&meta.path).as_str() {
-                "skip" => raw.skip.set(e, span, ()),
-                "flatten" => raw.flatten.set(e, span, ()),
-                "skip_repr" => raw.skip_repr.set(e, span, ()),
-                "rename" => raw.rename.set(e, span, meta.value()?.parse()?),
-                "config" => raw.config.set(e, span, expr(&meta)?),
-                "param" => raw.param.set(e, span, expr(&meta)?),
-                "buffer" => raw.buffer.set(e, span, expr(&meta)?),
-                "init" => raw.init.set(e, span, expr(&meta)?),
-                "requires_grad" => raw.requires_grad.set(e, span, expr(&meta)?),
-                "dtype" => raw.dtype.set(e, span, expr(&meta)?),
-                "persistent" => raw.persistent.set(e, span, expr(&meta)?),
-                "repeat" => raw.repeat.set(e, span, expr(&meta)?),
-                "build" => raw.build.set(e, span, expr(&meta)?),
-                "when" => raw.when.set(e, span, expr(&meta)?),
+                "skip" => raw.skip.set(e, span, span, ()),
+                "flatten" => raw.flatten.set(e, span, span, ()),
+                "skip_repr" => raw.skip_repr.set(e, span, span, ()),
+                "rename" => {
+                    let name: LitStr = meta.value()?.parse()?;
+                    raw.rename.set(e, span, name.span(), name)
+                }
+                "config" => {
+                    let value = expr(&meta)?;
+                    raw.config.set(e, span, last_span(&value), value)
+                }
+                "param" => {
+                    let value = expr(&meta)?;
+                    raw.param.set(e, span, last_span(&value), value)
+                }
+                "buffer" => {
+                    let value = expr(&meta)?;
+                    raw.buffer.set(e, span, last_span(&value), value)
+                }
+                "init" => {
+                    let value = expr(&meta)?;
+                    raw.init.set(e, span, last_span(&value), value)
+                }
+                "requires_grad" => {
+                    let value = expr(&meta)?;
+                    raw.requires_grad.set(e, span, last_span(&value), value)
+                }
+                "dtype" => {
+                    let value = expr(&meta)?;
+                    raw.dtype.set(e, span, last_span(&value), value)
+                }
+                "persistent" => {
+                    let value = expr(&meta)?;
+                    raw.persistent.set(e, span, last_span(&value), value)
+                }
+                "repeat" => {
+                    let value = expr(&meta)?;
+                    raw.repeat.set(e, span, last_span(&value), value)
+                }
+                "build" => {
+                    let value = expr(&meta)?;
+                    raw.build.set(e, span, last_span(&value), value)
+                }
+                "when" => {
+                    let value = expr(&meta)?;
+                    raw.when.set(e, span, last_span(&value), value)
+                }
                 "new" => {
                     let content;
-                    syn::parenthesized!(content in meta.input);
+                    let paren = syn::parenthesized!(content in meta.input);
                     let mut args: CallArgs = content.parse()?;
                     args.reject_reserved();
                     // Reported with the derive's other errors, in the one context.
                     e.append(std::mem::take(&mut args.errors));
-                    raw.new.set(e, span, args);
+                    raw.new.set(e, span, paren.span.close(), args);
                 }
                 other => {
                     return Err(meta.error(format!(
@@ -339,6 +385,7 @@ pub fn parse_fields(fields: &syn::Fields, errors: &mut Errors) -> Vec<Field> {
             None => i.to_string(),
         };
         let rename = raw.rename.value.as_ref().map(|(_, r)| r.clone());
+        let rename_at = raw.rename.range();
         let name = rename.as_ref().map(LitStr::value).unwrap_or(default_name);
         if let Some(r) = &rename {
             if name.is_empty() || name.contains('.') {
@@ -346,14 +393,20 @@ pub fn parse_fields(fields: &syn::Fields, errors: &mut Errors) -> Vec<Field> {
             }
         }
         let span = f.span();
+        // A name clash is the field's name, or its `rename = "..."` when it has one.
+        let (name_first, name_last) = rename_at.unwrap_or_else(|| {
+            let at = f.ident.as_ref().map_or(span, |id| id.span());
+            (at, at)
+        });
         let kind = crate::check::field_kind(raw, &f.ty, errors);
         if matches!(kind, FieldKind::Part { .. }) {
             if let Some(prev) = out
                 .iter()
                 .find(|o| matches!(o.kind, FieldKind::Part { .. }) && o.name == name)
             {
-                errors.at(
-                    span,
+                errors.range(
+                    name_first,
+                    name_last,
                     format!(
                         "two parts are named `{name}` (field `{}` has that name too); rename one with `#[module(rename = \"...\")]`",
                         member_name(&prev.member)
@@ -370,6 +423,14 @@ pub fn parse_fields(fields: &syn::Fields, errors: &mut Errors) -> Vec<Field> {
         });
     }
     out
+}
+
+/// The span of an expression's last token (a group's closing delimiter).
+fn last_span(e: &Expr) -> Span {
+    quote::ToTokens::to_token_stream(e)
+        .into_iter()
+        .last()
+        .map_or_else(|| e.span(), |t| t.span())
 }
 
 pub fn member_name(m: &syn::Member) -> String {

@@ -26,8 +26,8 @@ fn is_tensor(ty: &Type) -> Option<&'static str> {
 }
 
 fn only<T>(errors: &mut Errors, a: &Attr<T>, allowed: &str) {
-    if let Some(span) = a.span() {
-        errors.at(span, format!("`{}` only applies to {allowed}", a.key()));
+    if let Some((key, end)) = a.range() {
+        errors.range(key, end, format!("`{}` only applies to {allowed}", a.key()));
     }
 }
 
@@ -56,11 +56,12 @@ fn type_name(ty: &Type) -> String {
 /// `when` needs an `Option` field and `repeat` a `Vec` one: checked on the written type, so the
 /// mistake is one error here instead of trait errors in generated code. (A type alias for an
 /// `Option` or `Vec` must be written out.)
-fn container(errors: &mut Errors, span: Option<Span>, key: &str, ty: &Type, want: &str, what: &str) {
-    if let Some(span) = span {
+fn container(errors: &mut Errors, at: Option<(Span, Span)>, key: &str, ty: &Type, want: &str, what: &str) {
+    if let Some((first, last)) = at {
         if outer(ty).map(|(name, _)| name) != Some(want.to_string()) {
-            errors.at(
-                span,
+            errors.range(
+                first,
+                last,
                 format!(
                     "`{key}` needs {} `{want}<...>` field ({what}), found `{}`",
                     if want.starts_with('O') { "an" } else { "a" },
@@ -94,17 +95,18 @@ pub fn constructors(fields: &[crate::attr::Field], errors: &mut Errors) {
 /// Checks the combination of keys on one field and turns it into a [`FieldKind`].
 pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
     // What the field is: at most one of these. The second one written is the error.
-    let kinds: [(&str, Option<Span>); 5] = [
-        ("param", raw.param.span()),
-        ("buffer", raw.buffer.span()),
-        ("new(...)", raw.new.span()),
-        ("build", raw.build.span()),
-        ("config", raw.config.span()),
+    let kinds: [(&str, Option<(Span, Span)>); 5] = [
+        ("param", raw.param.range()),
+        ("buffer", raw.buffer.range()),
+        ("new(...)", raw.new.range()),
+        ("build", raw.build.range()),
+        ("config", raw.config.range()),
     ];
-    let given: Vec<(&str, Span)> = kinds.iter().filter_map(|(k, s)| s.map(|s| (*k, s))).collect();
-    if let [(first, _), (second, span), ..] = given[..] {
-        errors.at(
-            span,
+    let given: Vec<(&str, (Span, Span))> = kinds.iter().filter_map(|(k, s)| s.map(|s| (*k, s))).collect();
+    if let [(first, _), (second, (key, end)), ..] = given[..] {
+        errors.range(
+            key,
+            end,
             format!(
                 "`{second}` cannot be combined with `{first}`: a field is one of `param`, `buffer`, `new(...)`, `build` or `config`"
             ),
@@ -112,17 +114,18 @@ pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
     }
     if raw.skip.is_set() {
         let others = [
-            ("rename", raw.rename.span()),
-            ("when", raw.when.span()),
-            ("flatten", raw.flatten.span()),
-            ("init", raw.init.span()),
-            ("repeat", raw.repeat.span()),
-            ("skip_repr", raw.skip_repr.span()),
+            ("rename", raw.rename.range()),
+            ("when", raw.when.range()),
+            ("flatten", raw.flatten.range()),
+            ("init", raw.init.range()),
+            ("repeat", raw.repeat.range()),
+            ("skip_repr", raw.skip_repr.range()),
         ];
-        for (key, span) in given.iter().map(|(k, s)| (*k, Some(*s))).chain(others) {
-            if let Some(span) = span {
-                errors.at(
-                    span,
+        for (key, at) in given.iter().map(|(k, s)| (*k, Some(*s))).chain(others) {
+            if let Some((first, last)) = at {
+                errors.range(
+                    first,
+                    last,
                     format!("`{key}` cannot be combined with `skip`: a skipped field is plain data the derive ignores"),
                 );
             }
@@ -147,7 +150,7 @@ pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
     }
     container(
         errors,
-        raw.when.span(),
+        raw.when.range(),
         "when",
         ty,
         "Option",
@@ -155,7 +158,7 @@ pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
     );
     container(
         errors,
-        raw.repeat.span(),
+        raw.repeat.range(),
         "repeat",
         ty,
         "Vec",
@@ -187,7 +190,8 @@ pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
         };
     }
     let init = raw.init;
-    let build = if let Some((span, shape)) = raw.param.take_spanned() {
+    let (param_at, buffer_at) = (raw.param.range(), raw.buffer.range());
+    let build = if let (Some((first, last)), Some(shape)) = (param_at, raw.param.take()) {
         match init.take() {
             Some(init) => Some(Build::Param {
                 shape,
@@ -195,15 +199,16 @@ pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
                 requires_grad: raw.requires_grad.take(),
             }),
             None => {
-                errors.at(
-                    span,
+                errors.range(
+                    first,
+                    last,
                     "a `param` needs `init = ...` (for example `init = init::zeros()`)",
                 );
                 // Reported: nothing more is said about this field.
                 return FieldKind::Skip;
             }
         }
-    } else if let Some((span, shape)) = raw.buffer.take_spanned() {
+    } else if let (Some((first, last)), Some(shape)) = (buffer_at, raw.buffer.take()) {
         match init.take() {
             Some(init) => Some(Build::Buffer {
                 shape,
@@ -212,8 +217,9 @@ pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
                 persistent: raw.persistent.take(),
             }),
             None => {
-                errors.at(
-                    span,
+                errors.range(
+                    first,
+                    last,
                     "a `buffer` needs `init = ...` (for example `init = init::zeros()`)",
                 );
                 // Reported: nothing more is said about this field.

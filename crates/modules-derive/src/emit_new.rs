@@ -39,6 +39,13 @@ impl Names<'_> {
         self.decls.iter().map(|d| &d.ty).collect()
     }
 
+    /// `Linear_arguments::bias_arg`: argument `name`'s diagnostic trait of `kind`
+    /// (`emit_diagnostics`).
+    pub fn diagnostic(&self, name: &Ident, kind: &str) -> TokenStream {
+        let (m, t) = (&self.names_mod, format_ident!("{name}_{kind}"));
+        quote!(#m::#t)
+    }
+
     /// The builder type with nothing given, and its value.
     pub fn empty_builder(&self) -> (TokenStream, TokenStream) {
         let (a, builder_ty, names) = (&self.a, &self.builder_ty, self.arg_names());
@@ -246,4 +253,15 @@ fn emit_build(build: &Build, field_ty: &syn::Type, optional: bool, krate: &Path)
             }
         }
     }
+}
+
+/// `tokens` with every span set to `span`.
+pub fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut t| {
+            t.set_span(span);
+            t
+        })
+        .collect()
 }

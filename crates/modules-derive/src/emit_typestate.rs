@@ -4,7 +4,7 @@
 //! wording `emit_diagnostics` supplies.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote, quote_spanned};
+use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::Visibility;
 
@@ -53,12 +53,25 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
         let after = slots_with(i, quote!(#a::Given<#ty>));
         let value = builder_with_value(i);
         let next = i + 1;
+        let free: Vec<_> = free.collect();
+        let arg = names.diagnostic(arg_names[i], "arg");
+        // What `skip_init!` calls for a positional: the bound names the argument when the value
+        // does not convert (`__N`, the call's positional count, is for the overflow), and
+        // `x.into()`, which names no type of its own, takes the declared type exactly.
         quote! {
             #[allow(non_camel_case_types)]
-            impl<#(#free),*> #a::Positional for #builder_ty<#a::Position<#i>, #(#before),*> {
-                type Value = #ty;
-                type Next = #builder_ty<#a::Position<#next>, #(#after),*>;
-                fn push(self, value: #ty) -> Self::Next {
+            impl<#(#free),*> #builder_ty<#a::Position<#i>, #(#before),*> {
+                #[doc(hidden)]
+                pub fn __positional<const __N: usize, __V: #arg<#ty>>(
+                    self,
+                    value: __V,
+                ) -> #builder_ty<#a::Position<#next>, #(#after),*> {
+                    let value: #ty = #krate::IntoArg::into_arg(value);
+                    #value
+                }
+
+                #[doc(hidden)]
+                pub fn __positional_exact(self, value: #ty) -> #builder_ty<#a::Position<#next>, #(#after),*> {
                     #value
                 }
             }
@@ -68,10 +81,17 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
     // The position after the last: values there are one positional too many.
     let overflow = quote! {
         #[allow(non_camel_case_types)]
-        impl<#(#slots),*> #a::Positional for #builder_ty<#a::Position<#n>, #(#slots),*> {
-            type Value = #krate::TooManyPositionalArguments;
-            type Next = Self;
-            fn push(self, value: Self::Value) -> Self {
+        impl<#(#slots),*> #builder_ty<#a::Position<#n>, #(#slots),*> {
+            #[doc(hidden)]
+            pub fn __positional<const __N: usize, __V: #names_mod::too_many_positional<__N>>(
+                self,
+                _value: __V,
+            ) -> Self {
+                self
+            }
+
+            #[doc(hidden)]
+            pub fn __positional_exact(self, value: #krate::TooManyPositionalArguments) -> Self {
                 match value {}
             }
         }
@@ -82,12 +102,12 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
         let after = slots_with(i, quote!(#a::Given<#ty>));
         let value = builder_with_value(i);
         let doc = format!("Sets `{name}`.");
-        let not_given = format_ident!("{}_not_given", name);
+        let (arg, not_given) = (names.diagnostic(name, "arg"), names.diagnostic(name, "not_given"));
         quote! {
             #[doc = #doc]
-            pub fn #name<__V: #krate::IntoArg<#ty>>(self, value: __V) -> #builder_ty<P, #(#after),*>
+            pub fn #name<__V: #arg<#ty>>(self, value: __V) -> #builder_ty<P, #(#after),*>
             where
-                #slot: #names_mod::#not_given,
+                #slot: #not_given,
             {
                 let value: #ty = #krate::IntoArg::into_arg(value);
                 #value
@@ -100,19 +120,22 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
         if d.default.is_some() {
             quote!(#s: #p::Slot<#ty>)
         } else {
-            let given = format_ident!("{}_given", name);
-            quote!(#s: #names_mod::#given<#ty>)
+            let given = names.diagnostic(name, "given");
+            quote!(#s: #given<#ty>)
         }
     });
     let finish_bounds: Vec<TokenStream> = finish_bounds.collect();
     let finish_values = decls.iter().map(|d| {
-        let name = &d.name;
+        let (name, ty) = (&d.name, &d.ty);
         match &d.default {
             // The default is checked against the declared type on its own, at its span: a
-            // wrong type is "expected `bool`, found integer" there, not a `match` arm error.
+            // wrong type is "the default of `bias` must be `bool`" there, not a `match` arm error.
             Some(default) => {
-                let ty = &d.ty;
-                let checked = quote_spanned!(default.span()=> { let __default: #ty = #default; __default });
+                // Every token of the call at the default, so the error underlines only it.
+                // Every token of the call at the default, so the error underlines only it.
+                let check = names.diagnostic(name, "default");
+                let check = crate::emit_new::respan(check, default.span());
+                let checked = quote_spanned!(default.span()=> <_ as #check<#ty>>::check(#default));
                 quote! {
                     let #name = match #p::Slot::into_option(self.#name) {
                         ::std::option::Option::Some(v) => v,
@@ -121,8 +144,8 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
                 }
             }
             None => {
-                let given = format_ident!("{}_given", name);
-                quote!(let #name = #names_mod::#given::value(self.#name);)
+                let given = names.diagnostic(name, "given");
+                quote!(let #name = #given::<#ty>::value(self.#name);)
             }
         }
     });

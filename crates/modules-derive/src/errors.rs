@@ -19,6 +19,18 @@ impl Errors {
         self.push(syn::Error::new(span, msg));
     }
 
+    /// An error underlining from `first` to `last` (`key = value`): stable proc macros cannot
+    /// join spans, but an error spanned on two tokens covers both and what lies between.
+    pub fn range(&mut self, first: Span, last: Span, msg: impl std::fmt::Display) {
+        use proc_macro2::{Ident, Punct, Spacing, TokenTree};
+        let mut end = Punct::new('=', Spacing::Alone);
+        end.set_span(last);
+        let tokens: TokenStream = [TokenTree::from(Ident::new("key", first)), TokenTree::from(end)]
+            .into_iter()
+            .collect();
+        self.push(syn::Error::new_spanned(tokens, msg));
+    }
+
     /// Moves every error of `other` into this context.
     pub fn append(&mut self, other: Errors) {
         if let Some(e) = other.0 {

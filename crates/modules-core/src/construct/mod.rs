@@ -229,10 +229,11 @@ impl<T> IntoArg<T> for T {
     }
 }
 
-/// The type of the position after the last declared argument: no value converts to it,
-/// so one positional too many is one error at that value ("expected a constructor argument
-/// of type `TooManyPositionalArguments`"). Derived builders have that position, so the
-/// position itself always exists and no second error follows from it.
+/// The type of the position after the last argument of a hand-written builder
+/// ([`SingleArg`]): no value converts to it, so one positional too many is one error at that
+/// value ("expected a constructor argument of type `TooManyPositionalArguments`"). Derived
+/// builders say it in their own words instead: "`Linear` takes 3 positional arguments
+/// (`in_features`, `out_features`, `bias`) but 4 were given".
 /// ```compile_fail
 /// use modules_core::TooManyPositionalArguments;
 /// let _: TooManyPositionalArguments = 3; // nothing converts to it
@@ -286,6 +287,26 @@ pub mod arguments {
             Self: Sized,
         {
             self.push(value.into_arg())
+        }
+
+        /// What `skip_init!` calls for its positional number `N` (counted from 1 over the
+        /// whole call): `push_arg` here; derived builders shadow it with an inherent method
+        /// whose errors name the argument.
+        #[doc(hidden)]
+        fn __positional<const N: usize, V: crate::IntoArg<Self::Value>>(self, value: V) -> Self::Next
+        where
+            Self: Sized,
+        {
+            self.push_arg(value)
+        }
+
+        /// What `skip_init!` calls for `x.into()`, which names no type of its own.
+        #[doc(hidden)]
+        fn __positional_exact(self, value: Self::Value) -> Self::Next
+        where
+            Self: Sized,
+        {
+            self.push(value)
         }
     }
 

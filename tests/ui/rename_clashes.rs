@@ -1,0 +1,10 @@
+use modules::prelude::*;
+
+#[derive(Module)]
+struct M {
+    norm: LayerNorm,
+    #[module(rename = "norm")]
+    layer_norm: LayerNorm,
+}
+
+fn main() {}
