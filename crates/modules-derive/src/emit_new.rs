@@ -123,13 +123,8 @@ fn emit_constructor(
                 #(#req_names: impl #krate::IntoArg<#req_tys>,)*
                 options: impl ::std::convert::Into<#krate::TensorOptions>,
             ) -> #krate::Result<Self> {
-                let args = Self::args()#(.#req_names(#req_names))*.finish();
+                let args = <Self as #krate::SupportsDevice>::args()#(.#req_names(#req_names))*.finish();
                 <Self as #krate::SupportsDevice>::construct(args, &options.into())
-            }
-
-            /// The argument builder, nothing set yet.
-            pub fn args() -> #empty_builder {
-                #empty_value
             }
         }
 
