@@ -10,6 +10,7 @@ use syn::{Expr, Ident, LitStr, Path, Token, Type};
 
 use crate::args::CallArgs;
 pub use crate::errors::Errors;
+use crate::keys::{Given, RawField, Takes, Value, FIELD_KEYS};
 
 /// One declared constructor argument: `name: Type` or `name: Type = default`.
 pub struct ArgDecl {
@@ -168,197 +169,61 @@ pub fn parse_struct_attrs(attrs: &[syn::Attribute], errors: &mut Errors) -> Stru
     out
 }
 
-/// One key of a `#[module(...)]` attribute: its value, the span of the key and that of the
-/// value's last token (errors about the key cover `key = value`). Setting it a second time is
-/// an error at the second occurrence (serde_derive's `Attr`).
-pub struct Attr<T> {
-    key: &'static str,
-    value: Option<(Span, T)>,
-    end: Option<Span>,
-}
-
-impl<T> Attr<T> {
-    fn new(key: &'static str) -> Self {
-        Attr {
-            key,
-            value: None,
-            end: None,
-        }
-    }
-
-    /// `end`: the span of the value's last token (the key's own for a flag).
-    fn set(&mut self, errors: &mut Errors, span: Span, end: Span, value: T) {
-        if self.value.is_some() {
-            errors.range(span, end, format!("duplicate module attribute `{}`", self.key));
-        } else {
-            self.value = Some((span, value));
-            self.end = Some(end);
-        }
-    }
-
-    /// Where `key = value` starts and ends.
-    pub fn range(&self) -> Option<(Span, Span)> {
-        Some((self.span()?, self.end?))
-    }
-
-    pub fn key(&self) -> &'static str {
-        self.key
-    }
-
-    /// Where the key was written.
-    pub fn span(&self) -> Option<Span> {
-        self.value.as_ref().map(|(s, _)| *s)
-    }
-
-    pub fn is_set(&self) -> bool {
-        self.value.is_some()
-    }
-
-    pub fn take(self) -> Option<T> {
-        self.value.map(|(_, v)| v)
-    }
-
-    pub fn take_spanned(self) -> Option<(Span, T)> {
-        self.value
-    }
-}
-
-/// Every key of one field's `#[module(...)]` attributes, before their combination is checked.
-pub struct RawField {
-    pub skip: Attr<()>,
-    pub rename: Attr<LitStr>,
-    pub config: Attr<Expr>,
-    pub param: Attr<Expr>,
-    pub buffer: Attr<Expr>,
-    pub init: Attr<Expr>,
-    pub requires_grad: Attr<Expr>,
-    pub dtype: Attr<Expr>,
-    pub persistent: Attr<Expr>,
-    pub new: Attr<CallArgs>,
-    pub build: Attr<Expr>,
-    pub flatten: Attr<()>,
-    pub repeat: Attr<Expr>,
-    pub when: Attr<Expr>,
-    pub skip_repr: Attr<()>,
-}
-
-impl Default for RawField {
-    fn default() -> Self {
-        RawField {
-            skip: Attr::new("skip"),
-            rename: Attr::new("rename"),
-            config: Attr::new("config"),
-            param: Attr::new("param"),
-            buffer: Attr::new("buffer"),
-            init: Attr::new("init"),
-            requires_grad: Attr::new("requires_grad"),
-            dtype: Attr::new("dtype"),
-            persistent: Attr::new("persistent"),
-            new: Attr::new("new"),
-            build: Attr::new("build"),
-            flatten: Attr::new("flatten"),
-            repeat: Attr::new("repeat"),
-            when: Attr::new("when"),
-            skip_repr: Attr::new("skip_repr"),
-        }
-    }
-}
-
 const STRUCT_KEYS: &[&str] = &["new", "crate", "name", "extra_repr", "reset", "validate"];
 
-const FIELD_KEY_NAMES: &[&str] = &[
-    "param",
-    "buffer",
-    "init",
-    "new",
-    "repeat",
-    "when",
-    "build",
-    "flatten",
-    "config",
-    "skip_repr",
-    "skip",
-    "rename",
-    "persistent",
-    "requires_grad",
-    "dtype",
-];
+/// The span of an expression's last token (a group's closing delimiter).
+fn last_span(e: &Expr) -> Span {
+    quote::ToTokens::to_token_stream(e)
+        .into_iter()
+        .last()
+        .map_or_else(|| e.span(), |t| t.span())
+}
 
-const FIELD_KEYS: &str = "`param = [dims]`, `buffer = [dims]`, `init = expr`, `new(args...)`, `repeat = n`, \
-`when = cond`, `build = |options| expr`, `flatten`, `config = expr`, `skip_repr`, `skip`, `rename = \"name\"`, `persistent = false`, `requires_grad = false`, \
-`dtype = DType::...`";
+/// One `key`, `key = value` or `new(...)` of a field's attribute, parsed as the table says.
+fn parse_key(meta: &syn::meta::ParseNestedMeta, takes: Takes, errors: &mut Errors) -> syn::Result<Given> {
+    let first = meta.path.span();
+    let (last, value) = match takes {
+        Takes::Flag => (first, Value::Flag),
+        Takes::Expr => {
+            let e: Expr = meta.value()?.parse()?;
+            (last_span(&e), Value::Expr(e))
+        }
+        Takes::Name => {
+            let name: LitStr = meta.value()?.parse()?;
+            (name.span(), Value::Name(name))
+        }
+        Takes::Args => {
+            let content;
+            let paren = syn::parenthesized!(content in meta.input);
+            let mut args: CallArgs = content.parse()?;
+            args.reject_reserved();
+            // Reported with the derive's other errors, in the one context.
+            errors.append(std::mem::take(&mut args.errors));
+            (paren.span.close(), Value::Args(args))
+        }
+    };
+    Ok(Given { first, last, value })
+}
 
 fn parse_raw_field(field: &syn::Field, errors: &mut Errors) -> RawField {
     let mut raw = RawField::default();
     for attr in field.attrs.iter().filter(|a| a.path().is_ident("module")) {
         let mut found = Errors::default();
         let r = attr.parse_nested_meta(|meta| {
-            let span = meta.path.span();
-            let e = &mut found;
-            let expr = |meta: &syn::meta::ParseNestedMeta| -> syn::Result<Expr> { meta.value()?.parse() };
-            match key_name(&meta.path).as_str() {
-                "skip" => raw.skip.set(e, span, span, ()),
-                "flatten" => raw.flatten.set(e, span, span, ()),
-                "skip_repr" => raw.skip_repr.set(e, span, span, ()),
-                "rename" => {
-                    let name: LitStr = meta.value()?.parse()?;
-                    raw.rename.set(e, span, name.span(), name)
-                }
-                "config" => {
-                    let value = expr(&meta)?;
-                    raw.config.set(e, span, last_span(&value), value)
-                }
-                "param" => {
-                    let value = expr(&meta)?;
-                    raw.param.set(e, span, last_span(&value), value)
-                }
-                "buffer" => {
-                    let value = expr(&meta)?;
-                    raw.buffer.set(e, span, last_span(&value), value)
-                }
-                "init" => {
-                    let value = expr(&meta)?;
-                    raw.init.set(e, span, last_span(&value), value)
-                }
-                "requires_grad" => {
-                    let value = expr(&meta)?;
-                    raw.requires_grad.set(e, span, last_span(&value), value)
-                }
-                "dtype" => {
-                    let value = expr(&meta)?;
-                    raw.dtype.set(e, span, last_span(&value), value)
-                }
-                "persistent" => {
-                    let value = expr(&meta)?;
-                    raw.persistent.set(e, span, last_span(&value), value)
-                }
-                "repeat" => {
-                    let value = expr(&meta)?;
-                    raw.repeat.set(e, span, last_span(&value), value)
-                }
-                "build" => {
-                    let value = expr(&meta)?;
-                    raw.build.set(e, span, last_span(&value), value)
-                }
-                "when" => {
-                    let value = expr(&meta)?;
-                    raw.when.set(e, span, last_span(&value), value)
-                }
-                "new" => {
-                    let content;
-                    let paren = syn::parenthesized!(content in meta.input);
-                    let mut args: CallArgs = content.parse()?;
-                    args.reject_reserved();
-                    // Reported with the derive's other errors, in the one context.
-                    e.append(std::mem::take(&mut args.errors));
-                    raw.new.set(e, span, paren.span.close(), args);
-                }
-                other => {
-                    return Err(meta.error(format!(
-                        "unknown module attribute `{other}`{}; on a field, expected one of: {FIELD_KEYS}",
-                        crate::errors::did_you_mean(other, FIELD_KEY_NAMES)
-                    )))
-                }
+            let name = key_name(&meta.path);
+            let Some(i) = FIELD_KEYS.iter().position(|k| k.name == name) else {
+                let names: Vec<&str> = FIELD_KEYS.iter().map(|k| k.name).collect();
+                let forms: Vec<String> = FIELD_KEYS.iter().map(|k| format!("`{}`", k.form)).collect();
+                return Err(meta.error(format!(
+                    "unknown module attribute `{name}`{}; on a field, expected one of: {}",
+                    crate::errors::did_you_mean(&name, &names),
+                    forms.join(", ")
+                )));
+            };
+            let given = parse_key(&meta, FIELD_KEYS[i].takes, &mut found)?;
+            let (first, last) = (given.first, given.last);
+            if !raw.set(i, given) {
+                found.range(first, last, format!("duplicate module attribute `{name}`"));
             }
             Ok(())
         });
@@ -384,8 +249,17 @@ pub fn parse_fields(fields: &syn::Fields, errors: &mut Errors) -> Vec<Field> {
             Some(id) => id.to_string().trim_start_matches("r#").to_string(),
             None => i.to_string(),
         };
-        let rename = raw.rename.value.as_ref().map(|(_, r)| r.clone());
-        let rename_at = raw.rename.range();
+        let rename_at = raw.range("rename");
+        let rename = match raw.given().find(|(k, _)| k.name == "rename") {
+            Some((
+                _,
+                Given {
+                    value: Value::Name(r),
+                    ..
+                },
+            )) => Some(r.clone()),
+            _ => None,
+        };
         let name = rename.as_ref().map(LitStr::value).unwrap_or(default_name);
         if let Some(r) = &rename {
             if name.is_empty() || name.contains('.') {
@@ -423,14 +297,6 @@ pub fn parse_fields(fields: &syn::Fields, errors: &mut Errors) -> Vec<Field> {
         });
     }
     out
-}
-
-/// The span of an expression's last token (a group's closing delimiter).
-fn last_span(e: &Expr) -> Span {
-    quote::ToTokens::to_token_stream(e)
-        .into_iter()
-        .last()
-        .map_or_else(|| e.span(), |t| t.span())
 }
 
 pub fn member_name(m: &syn::Member) -> String {

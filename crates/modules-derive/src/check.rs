@@ -4,7 +4,8 @@
 use proc_macro2::Span;
 use syn::Type;
 
-use crate::attr::{Attr, Build, Errors, FieldKind, RawField};
+use crate::attr::{Build, Errors, FieldKind};
+use crate::keys::{shown, Given, RawField, Value};
 
 /// Whether the field's type is a `Parameter` or `Buffer` (or an `Option` of one): a tensor,
 /// which has no members to flatten.
@@ -22,12 +23,6 @@ fn is_tensor(ty: &Type) -> Option<&'static str> {
             _ => None,
         },
         _ => None,
-    }
-}
-
-fn only<T>(errors: &mut Errors, a: &Attr<T>, allowed: &str) {
-    if let Some((key, end)) = a.range() {
-        errors.range(key, end, format!("`{}` only applies to {allowed}", a.key()));
     }
 }
 
@@ -93,64 +88,53 @@ pub fn constructors(fields: &[crate::attr::Field], errors: &mut Errors) {
 }
 
 /// Checks the combination of keys on one field and turns it into a [`FieldKind`].
-pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
-    // What the field is: at most one of these. The second one written is the error.
-    let kinds: [(&str, Option<(Span, Span)>); 5] = [
-        ("param", raw.param.range()),
-        ("buffer", raw.buffer.range()),
-        ("new(...)", raw.new.range()),
-        ("build", raw.build.range()),
-        ("config", raw.config.range()),
-    ];
-    let given: Vec<(&str, (Span, Span))> = kinds.iter().filter_map(|(k, s)| s.map(|s| (*k, s))).collect();
-    if let [(first, _), (second, (key, end)), ..] = given[..] {
-        errors.range(
-            key,
-            end,
-            format!(
-                "`{second}` cannot be combined with `{first}`: a field is one of `param`, `buffer`, `new(...)`, `build` or `config`"
-            ),
-        );
-    }
-    if raw.skip.is_set() {
-        let others = [
-            ("rename", raw.rename.range()),
-            ("when", raw.when.range()),
-            ("flatten", raw.flatten.range()),
-            ("init", raw.init.range()),
-            ("repeat", raw.repeat.range()),
-            ("skip_repr", raw.skip_repr.range()),
-        ];
-        for (key, at) in given.iter().map(|(k, s)| (*k, Some(*s))).chain(others) {
-            if let Some((first, last)) = at {
-                errors.range(
-                    first,
-                    last,
-                    format!("`{key}` cannot be combined with `skip`: a skipped field is plain data the derive ignores"),
-                );
-            }
-        }
+pub fn field_kind(mut raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
+    let before = errors.count();
+    combinations(&raw, errors);
+    if raw.is_set("skip") {
         return FieldKind::Skip;
     }
-    if !raw.config.is_set() {
-        only(errors, &raw.skip_repr, "`config = ...` fields");
+    types(&raw, ty, errors);
+    match kind(&mut raw, errors) {
+        // A field with an error becomes `Skip`, so nothing more is said about it.
+        Some(kind) if errors.count() == before => kind,
+        _ => FieldKind::Skip,
     }
-    if raw.param.span().is_none() && raw.buffer.span().is_none() {
-        only(errors, &raw.init, "`param = ...` and `buffer = ...` fields");
+}
+
+/// The table's rules: keys that cannot stand together (reported at the later one in the
+/// table), and keys that need another beside them.
+fn combinations(raw: &RawField, errors: &mut Errors) {
+    let given: Vec<_> = raw.given().collect();
+    for (i, (key, at)) in given.iter().enumerate() {
+        let earlier = given[..i].iter().find(|(e, _)| e.excludes.contains(&key.name));
+        if let Some((e, _)) = earlier {
+            errors.range(
+                at.first,
+                at.last,
+                format!(
+                    "`{}` cannot be combined with `{}`: {}",
+                    shown(key.name),
+                    shown(e.name),
+                    e.why
+                ),
+            );
+        } else if !key.needs.is_empty() && !key.needs.iter().any(|n| raw.is_set(n)) {
+            errors.range(
+                at.first,
+                at.last,
+                format!("`{}` only applies to {}", key.name, key.applies_to),
+            );
+        }
     }
-    if raw.param.span().is_none() {
-        only(errors, &raw.requires_grad, "`param = ...` fields");
-    }
-    if raw.buffer.span().is_none() {
-        only(errors, &raw.dtype, "`buffer = ...` fields");
-        only(errors, &raw.persistent, "`buffer = ...` fields");
-    }
-    if raw.new.span().is_none() {
-        only(errors, &raw.repeat, "child fields built with `new(...)`");
-    }
+}
+
+/// The rules on the field's written type: `when` needs an `Option`, `repeat` a `Vec`, and
+/// `flatten` a plain child module.
+fn types(raw: &RawField, ty: &Type, errors: &mut Errors) {
     container(
         errors,
-        raw.when.range(),
+        raw.range("when"),
         "when",
         ty,
         "Option",
@@ -158,93 +142,88 @@ pub fn field_kind(raw: RawField, ty: &Type, errors: &mut Errors) -> FieldKind {
     );
     container(
         errors,
-        raw.repeat.range(),
+        raw.range("repeat"),
         "repeat",
         ty,
         "Vec",
         "one child per repetition",
     );
-    let flatten = raw.flatten.span();
-    if let Some(span) = flatten {
-        if raw.when.is_set() {
-            errors.at(
-                span,
+    if let Some((first, last)) = raw.range("flatten") {
+        if raw.is_set("when") {
+            errors.range(
+                first,
+                last,
                 "`flatten` applies to a plain module field, not an optional one",
             );
         } else if let Some(tensor) = is_tensor(ty) {
-            errors.at(
-                span,
+            errors.range(
+                first,
+                last,
                 format!("`flatten` applies to a child module; a `{tensor}` is one tensor, with no members to flatten"),
             );
         }
     }
-    if raw.config.is_set() {
-        only(
-            errors,
-            &raw.when,
-            "`param`, `buffer`, `new(...)` and `build` fields",
-        );
-        return FieldKind::Config {
-            shown: !raw.skip_repr.is_set(),
-            value: raw.config.take().expect("set"),
-        };
+}
+
+/// What the validated keys make of the field; `None` after reporting a `param` or `buffer`
+/// without `init`.
+fn kind(raw: &mut RawField, errors: &mut Errors) -> Option<FieldKind> {
+    if let Some(value) = raw.expr("config") {
+        let shown = !raw.is_set("skip_repr");
+        return Some(FieldKind::Config { value, shown });
     }
-    let init = raw.init;
-    let (param_at, buffer_at) = (raw.param.range(), raw.buffer.range());
-    let build = if let (Some((first, last)), Some(shape)) = (param_at, raw.param.take()) {
-        match init.take() {
-            Some(init) => Some(Build::Param {
-                shape,
-                init,
-                requires_grad: raw.requires_grad.take(),
-            }),
-            None => {
-                errors.range(
-                    first,
-                    last,
-                    "a `param` needs `init = ...` (for example `init = init::zeros()`)",
-                );
-                // Reported: nothing more is said about this field.
-                return FieldKind::Skip;
-            }
-        }
-    } else if let (Some((first, last)), Some(shape)) = (buffer_at, raw.buffer.take()) {
-        match init.take() {
-            Some(init) => Some(Build::Buffer {
-                shape,
-                init,
-                dtype: raw.dtype.take(),
-                persistent: raw.persistent.take(),
-            }),
-            None => {
-                errors.range(
-                    first,
-                    last,
-                    "a `buffer` needs `init = ...` (for example `init = init::zeros()`)",
-                );
-                // Reported: nothing more is said about this field.
-                return FieldKind::Skip;
-            }
-        }
-    } else if let Some(e) = raw.build.take() {
-        Some(Build::Custom(e))
-    } else {
-        raw.new.take_spanned().map(|(span, args)| Build::Child {
-            span,
-            args,
-            repeat: raw.repeat.take(),
-        })
+    let flatten = raw.is_set("flatten");
+    let when = raw.expr("when");
+    let init = raw.expr("init");
+    let needs_init = |errors: &mut Errors, (first, last): (Span, Span), key: &str| {
+        let message = format!("a `{key}` needs `init = ...` (for example `init = init::zeros()`)");
+        errors.range(first, last, message);
     };
-    if build.is_none() {
-        only(
-            errors,
-            &raw.when,
-            "`param`, `buffer`, `new(...)` and `build` fields",
-        );
-    }
-    FieldKind::Part {
+    let build = if let Some(at) = raw.range("param") {
+        let shape = raw.expr("param")?;
+        let Some(init) = init else {
+            needs_init(errors, at, "param");
+            return None;
+        };
+        let requires_grad = raw.expr("requires_grad");
+        Some(Build::Param {
+            shape,
+            init,
+            requires_grad,
+        })
+    } else if let Some(at) = raw.range("buffer") {
+        let shape = raw.expr("buffer")?;
+        let Some(init) = init else {
+            needs_init(errors, at, "buffer");
+            return None;
+        };
+        let (dtype, persistent) = (raw.expr("dtype"), raw.expr("persistent"));
+        Some(Build::Buffer {
+            shape,
+            init,
+            dtype,
+            persistent,
+        })
+    } else if let Some(e) = raw.expr("build") {
+        Some(Build::Custom(e))
+    } else if let Some(Given {
+        first,
+        value: Value::Args(args),
+        ..
+    }) = raw.take("new")
+    {
+        let repeat = raw.expr("repeat");
+        Some(Build::Child {
+            span: first,
+            args,
+            repeat,
+        })
+    } else {
+        None
+    };
+    Some(FieldKind::Part {
         build: build.map(Box::new),
-        when: raw.when.take(),
-        flatten: flatten.is_some(),
-    }
+        when,
+        flatten,
+    })
 }

@@ -38,6 +38,11 @@ impl Errors {
         }
     }
 
+    /// How many errors so far (a pass compares it before and after).
+    pub fn count(&self) -> usize {
+        self.0.as_ref().map_or(0, |e| e.into_iter().count())
+    }
+
     pub fn is_empty(&self) -> bool {
         self.0.is_none()
     }

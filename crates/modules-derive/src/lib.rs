@@ -17,6 +17,7 @@ mod emit_new;
 mod emit_typestate;
 mod errors;
 mod invoke;
+mod keys;
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
