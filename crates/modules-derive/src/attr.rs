@@ -11,6 +11,7 @@ use syn::{Expr, Ident, LitStr, Path, Token, Type};
 use crate::args::CallArgs;
 pub use crate::errors::Errors;
 use crate::keys::{Given, RawField, Takes, Value, FIELD_KEYS};
+pub use crate::model::{member_name, Build, Field, FieldKind};
 
 /// One declared constructor argument: `name: Type` or `name: Type = default`.
 pub struct ArgDecl {
@@ -45,54 +46,6 @@ pub struct StructAttrs {
     /// `validate = expr`: a `Result<()>` over the constructor's arguments, run before any field
     /// is computed.
     pub validate: Option<Expr>,
-}
-
-/// How a field is built by the generated constructor.
-pub enum Build {
-    Param {
-        shape: Expr,
-        init: Expr,
-        requires_grad: Option<Expr>,
-    },
-    Buffer {
-        shape: Expr,
-        init: Expr,
-        dtype: Option<Expr>,
-        persistent: Option<Expr>,
-    },
-    Child {
-        span: Span,
-        args: CallArgs,
-        repeat: Option<Expr>,
-    },
-    /// `build = |options| ...`: a closure from `&TensorOptions` to `Result<T>`, for parts the
-    /// grammar cannot declare. Such modules are checked after a meta construction.
-    Custom(Expr),
-}
-
-/// What a field is.
-pub enum FieldKind {
-    /// A parameter, buffer or child: traversed, and built when `build` is declared.
-    Part {
-        build: Option<Box<Build>>,
-        when: Option<Expr>,
-        /// Its members are shown as the parent's own (no name prefix, not a child in the repr).
-        flatten: bool,
-    },
-    /// Plain data computed from the constructor's arguments, shown in the default repr unless
-    /// `skip_repr` is given.
-    Config { value: Expr, shown: bool },
-    /// Plain data the derive ignores (`Default` in generated constructors).
-    Skip,
-}
-
-pub struct Field {
-    pub member: syn::Member,
-    pub ty: Type,
-    /// The name in parameter paths and state dicts.
-    pub name: String,
-    pub span: Span,
-    pub kind: FieldKind,
 }
 
 fn key_name(path: &Path) -> String {
@@ -297,11 +250,4 @@ pub fn parse_fields(fields: &syn::Fields, errors: &mut Errors) -> Vec<Field> {
         });
     }
     out
-}
-
-pub fn member_name(m: &syn::Member) -> String {
-    match m {
-        syn::Member::Named(id) => id.to_string(),
-        syn::Member::Unnamed(i) => i.index.to_string(),
-    }
 }

@@ -4,8 +4,9 @@
 use proc_macro2::Span;
 use syn::Type;
 
-use crate::attr::{Build, Errors, FieldKind};
+use crate::errors::Errors;
 use crate::keys::{shown, Given, RawField, Value};
+use crate::model::{member_name, Build, Field, FieldKind};
 
 /// Whether the field's type is a `Parameter` or `Buffer` (or an `Option` of one): a tensor,
 /// which has no members to flatten.
@@ -68,7 +69,7 @@ fn container(errors: &mut Errors, at: Option<(Span, Span)>, key: &str, ty: &Type
 }
 
 /// With `new(...)` on the struct, every part must say how it is built.
-pub fn constructors(fields: &[crate::attr::Field], errors: &mut Errors) {
+pub fn constructors(fields: &[Field], errors: &mut Errors) {
     for f in fields {
         if let FieldKind::Part { build: None, .. } = f.kind {
             let at = match &f.member {
@@ -80,7 +81,7 @@ pub fn constructors(fields: &[crate::attr::Field], errors: &mut Errors) {
                 format!(
                     "field `{}` has no constructor declaration: add `param = [dims], init = ...`, \
                      `buffer = [dims], init = ...`, `new(args...)`, `build = |options| ...`, `config = expr` or `skip`",
-                    crate::attr::member_name(&f.member)
+                    member_name(&f.member)
                 ),
             );
         }

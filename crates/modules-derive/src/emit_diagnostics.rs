@@ -11,7 +11,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::Visibility;
 
-use crate::emit_new::Names;
+use crate::names::Names;
 
 pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
     let Names {

@@ -8,7 +8,7 @@ use quote::{quote, quote_spanned};
 use syn::spanned::Spanned;
 use syn::Visibility;
 
-use crate::emit_new::Names;
+use crate::names::Names;
 
 pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
     let Names {
@@ -214,7 +214,7 @@ fn finish(names: &Names<'_>) -> (Vec<TokenStream>, TokenStream) {
             // underlines only it.
             Some(default) => {
                 let check = names.diagnostic(name, "default");
-                let check = crate::emit_new::respan(check, default.span());
+                let check = crate::names::respan(check, default.span());
                 let checked = quote_spanned!(default.span()=> <_ as #check<#ty>>::check(#default));
                 quote! {
                     let #name = match #p::Slot::into_option(self.#name) {

@@ -18,6 +18,8 @@ mod emit_typestate;
 mod errors;
 mod invoke;
 mod keys;
+mod model;
+mod names;
 
 use proc_macro::TokenStream;
 use syn::{parse_macro_input, DeriveInput};
