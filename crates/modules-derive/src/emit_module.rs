@@ -20,11 +20,14 @@ pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &
             return None;
         };
         let (member, name, ty) = (&f.member, &f.name, &f.ty);
+        // Located at the field, so "not a part of a module" points at it, but resolved where the
+        // derive is, like `visit`'s own `self` and `__visitor`: the field may come from another
+        // hygiene context (a `macro_rules!` that takes the struct body as tokens).
+        let at = proc_macro2::Span::call_site().located_at(f.span);
         if flatten {
-            return Some(quote_spanned!(f.span=> <#ty as #krate::Module>::visit(&self.#member, __visitor);));
+            return Some(quote_spanned!(at=> <#ty as #krate::Module>::visit(&self.#member, __visitor);));
         }
-        // Spanned at the field (`f.span`), so "not a part of a module" points at it.
-        Some(quote_spanned!(f.span=> <#ty as #krate::Part>::visit_part(&self.#member, #name, __visitor);))
+        Some(quote_spanned!(at=> <#ty as #krate::Part>::visit_part(&self.#member, #name, __visitor);))
     });
 
     let extra_repr = match &attrs.extra_repr {
