@@ -208,13 +208,9 @@ fn a_scale_of_no_known_layout_is_refused_not_cast() {
     );
     let mut m = modules::new!(One).unwrap();
     let before = m.w.weight.tensor().to_vec::<f32>().unwrap();
-    let e = m
-        .load_safetensors(&p, LoadOptions::strict().cast_floats())
-        .unwrap_err()
-        .to_string();
-    assert!(
-        e.contains("dequantization of w.weight: its scale \"w.weight_scale\" has shape [3]"),
-        "{e}"
+    let e = common::assert_error_names(
+        m.load_safetensors(&p, LoadOptions::strict().cast_floats()),
+        &["dequantization of w.weight: its scale \"w.weight_scale\" has shape [3]"],
     );
     assert!(e.contains("[2, 1] (per channel)"), "{e}");
     assert_eq!(m.w.weight.tensor().to_vec::<f32>().unwrap(), before);

@@ -66,8 +66,10 @@ fn a_sharded_torch_save_index_loads_and_its_paths_stay_in_the_folder() {
     );
     std::fs::write(&index, text).unwrap();
     let mut c = mlp();
-    let e = c.load(&inner, LoadOptions::strict()).unwrap_err().to_string();
-    assert!(e.contains("\"../evil.bin\"") && e.contains("`..`"), "{e}");
+    common::assert_error_names(
+        c.load(&inner, LoadOptions::strict()),
+        &["\"../evil.bin\"", "`..`"],
+    );
 }
 
 /// Hand-built pickles that would run `os.system`, `posix.system`, `builtins.eval` or a nested
@@ -115,14 +117,11 @@ fn a_folder_without_a_checkpoint_lists_what_it_holds() {
     let d = tempfile::tempdir().unwrap();
     std::fs::write(d.path().join("config.json"), "{}").unwrap();
     std::fs::write(d.path().join("tokenizer.json"), "{}").unwrap();
-    let e = skip_init!(Linear, 5, 1)
-        .unwrap()
-        .load(d.path(), LoadOptions::strict())
-        .unwrap_err()
-        .to_string();
-    assert!(
-        e.contains("no checkpoint in this folder") && e.contains("[config.json, tokenizer.json]"),
-        "{e}"
+    common::assert_error_names(
+        skip_init!(Linear, 5, 1)
+            .unwrap()
+            .load(d.path(), LoadOptions::strict()),
+        &["no checkpoint in this folder", "[config.json, tokenizer.json]"],
     );
     one_file_decides(d.path());
 }

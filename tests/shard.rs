@@ -176,13 +176,9 @@ fn a_part_missing_from_a_rank_file_is_an_error_naming_it() {
     v["shard_map"]["model.norm.weight"]["parts"][1]["start"] = 9.into();
     std::fs::write(&index, v.to_string()).unwrap();
     let mut back = skip_init!(Llama, LlamaConfig::tiny()).unwrap();
-    let e = back
-        .load_safetensors(&index, LoadOptions::strict())
-        .unwrap_err()
-        .to_string();
-    assert!(
-        e.contains("model.norm.weight") && e.contains("tile dimension 0"),
-        "{e}"
+    common::assert_error_names(
+        back.load_safetensors(&index, LoadOptions::strict()),
+        &["model.norm.weight", "tile dimension 0"],
     );
     assert!(back.uninitialized().len() > 10, "nothing was written");
 }
@@ -190,11 +186,10 @@ fn a_part_missing_from_a_rank_file_is_an_error_naming_it() {
 #[test]
 fn bad_plans_and_states_are_errors_and_change_nothing() {
     let mut on_cpu = skip_init!(Linear, 4, 4).unwrap();
-    let e = on_cpu
-        .shard(&ShardPlan::fsdp(), &rank(0, 2))
-        .unwrap_err()
-        .to_string();
-    assert!(e.contains("must be on meta"), "{e}");
+    common::assert_error_names(
+        on_cpu.shard(&ShardPlan::fsdp(), &rank(0, 2)),
+        &["must be on meta"],
+    );
     let mut m = skip_init!(Linear, 4, 4, device = Meta).unwrap();
     let e = m
         .shard(&ShardPlan::new().exact("bias", Placement::Shard(1)), &rank(0, 2))
@@ -210,8 +205,10 @@ fn bad_plans_and_states_are_errors_and_change_nothing() {
     let plan = ShardPlan::new()
         .exact("model.embed_tokens.weight", Placement::Shard(0))
         .exact("lm_head.weight", Placement::Shard(1));
-    let e = tied.shard(&plan, &rank(0, 2)).unwrap_err().to_string();
-    assert!(e.contains("tied to `model.embed_tokens.weight`"), "{e}");
+    common::assert_error_names(
+        tied.shard(&plan, &rank(0, 2)),
+        &["tied to `model.embed_tokens.weight`"],
+    );
     m.shard(&ShardPlan::fsdp(), &rank(1, 2)).unwrap();
     assert!(m
         .shard(&ShardPlan::fsdp(), &rank(1, 2))

@@ -85,3 +85,16 @@ pub fn read_chars() -> u64 {
         })
         .unwrap_or(0)
 }
+
+/// The message of a call that must fail, checked to name every one of `expected` (a tensor, a
+/// file, the rule broken); returned for further checks.
+pub fn assert_error_names<T>(result: modules::Result<T>, expected: &[&str]) -> String {
+    let e = match result {
+        Ok(_) => panic!("the call succeeded; expected an error naming {expected:?}"),
+        Err(e) => e.to_string(),
+    };
+    for part in expected {
+        assert!(e.contains(part), "expected {part:?} in: {e}");
+    }
+    e
+}
