@@ -9,6 +9,15 @@ use modules::prelude::*;
 mod common;
 
 /// docs/pytorch-semantics.md §10 case 28 (and the same for 1d/3d).
+/// A batch norm's state-dict keys, in PyTorch's order.
+const BATCH_NORM_KEYS: [&str; 5] = [
+    "weight",
+    "bias",
+    "running_mean",
+    "running_var",
+    "num_batches_tracked",
+];
+
 #[test]
 fn batch_norm_state_and_integer_counter() {
     for dtype in [F32, F64, F16] {
@@ -22,16 +31,7 @@ fn batch_norm_state_and_integer_counter() {
         assert_eq!(nbt.tensor().to_vec::<i64>().unwrap(), vec![0]);
         assert_eq!(bn.running_mean.as_ref().unwrap().dtype(), dtype);
         let keys: Vec<String> = bn.state_dict().keys().map(String::from).collect();
-        assert_eq!(
-            keys,
-            [
-                "weight",
-                "bias",
-                "running_mean",
-                "running_var",
-                "num_batches_tracked"
-            ]
-        );
+        assert_eq!(keys, BATCH_NORM_KEYS);
         let params: Vec<String> = bn.named_parameters().into_iter().map(|(n, _)| n).collect();
         assert_eq!(params, ["weight", "bias"]);
     }
@@ -59,16 +59,7 @@ fn skip_init_batch_norm_keeps_the_counter_i64() {
     let bn = skip_init!(BatchNorm1d, 3, dtype = F16).unwrap();
     let sd = bn.state_dict();
     let keys: Vec<&str> = sd.keys().collect();
-    assert_eq!(
-        keys,
-        [
-            "weight",
-            "bias",
-            "running_mean",
-            "running_var",
-            "num_batches_tracked"
-        ]
-    );
+    assert_eq!(keys, BATCH_NORM_KEYS);
     assert_eq!(sd.get("running_mean").unwrap().dtype(), F16);
     let nbt = sd.get("num_batches_tracked").unwrap();
     assert_eq!((nbt.dtype(), nbt.shape(), nbt.device()), (I64, vec![], Cpu));
@@ -82,16 +73,7 @@ fn instance_norm_state_dict_keys_follow_affine_and_tracking() {
     assert!(n.named_parameters().is_empty() && n.named_buffers().is_empty());
     let full = modules::new!(InstanceNorm2d, 3, affine = true, track_running_stats = true).unwrap();
     let keys: Vec<String> = full.state_dict().keys().map(String::from).collect();
-    assert_eq!(
-        keys,
-        [
-            "weight",
-            "bias",
-            "running_mean",
-            "running_var",
-            "num_batches_tracked"
-        ]
-    );
+    assert_eq!(keys, BATCH_NORM_KEYS);
     assert_eq!(opt_values(&full.weight), vec![1.0; 3]);
     assert_eq!(buffer_values(&full.running_var), vec![1.0; 3]);
     assert!(InstanceNorm1d::new(3, Cpu).unwrap().state_dict().is_empty());

@@ -53,30 +53,24 @@ impl<M: Module> Part for M {
 }
 
 /// A list of parts is a child module whose members are named `0`, `1`, ... — PyTorch's
-/// `ModuleList` (or `ParameterList` when it holds parameters).
-impl<T: Part> Module for Vec<T> {
-    fn type_name(&self) -> &str {
-        list_type_name(self)
-    }
-    fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
-        visit_list(self, v)
-    }
-    fn groups_repeated_children(&self) -> bool {
-        true
-    }
+/// `ModuleList` (or `ParameterList` when it holds parameters): a `Vec` or an array.
+macro_rules! list_module {
+    ($($ty:ty => [$($generics:tt)*]),*) => {$(
+        impl<$($generics)*> Module for $ty {
+            fn type_name(&self) -> &str {
+                list_type_name(self)
+            }
+            fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
+                visit_list(self, v)
+            }
+            fn groups_repeated_children(&self) -> bool {
+                true
+            }
+        }
+    )*};
 }
 
-impl<T: Part, const N: usize> Module for [T; N] {
-    fn type_name(&self) -> &str {
-        list_type_name(self)
-    }
-    fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
-        visit_list(self, v)
-    }
-    fn groups_repeated_children(&self) -> bool {
-        true
-    }
-}
+list_module!(Vec<T> => [T: Part], [T; N] => [T: Part, const N: usize]);
 
 fn visit_list<'a, T: Part>(items: &'a [T], v: &mut dyn Visitor<'a>) {
     // Each module is visited once per pass (parameters, buffers, children), so a 70B model's

@@ -71,24 +71,25 @@ impl Storage {
     pub(crate) fn host(&self) -> Result<&HostBuffer> {
         match self {
             Storage::Cpu(b) => Ok(b),
-            Storage::Meta => Err(Error::MetaTensor { hint: META_HINT }),
-            #[cfg(feature = "cuda")]
-            Storage::Cuda(c) => Err(Error::DeviceMismatch {
-                expected: Device::Cpu,
-                found: Device::Cuda(c.ordinal()),
-            }),
+            other => Err(other.not_host()),
         }
     }
 
     pub(crate) fn host_mut(&mut self) -> Result<&mut HostBuffer> {
         match self {
             Storage::Cpu(b) => Ok(b),
-            Storage::Meta => Err(Error::MetaTensor { hint: META_HINT }),
-            #[cfg(feature = "cuda")]
-            Storage::Cuda(c) => Err(Error::DeviceMismatch {
+            other => Err(other.not_host()),
+        }
+    }
+
+    /// Why this storage is not host memory.
+    fn not_host(&self) -> Error {
+        match self.device() {
+            Device::Meta => Error::MetaTensor { hint: META_HINT },
+            found => Error::DeviceMismatch {
                 expected: Device::Cpu,
-                found: Device::Cuda(c.ordinal()),
-            }),
+                found,
+            },
         }
     }
 
