@@ -49,7 +49,7 @@ pub(crate) fn apply(
     };
     let acquired = acquire(plan, sources, files, &copies, &hows).map_err(untouched)?;
 
-    let total: u64 = plan.writes.iter().map(|w| w.bytes()).sum();
+    let total: u64 = plan.writes.iter().map(|w| w.bytes).sum();
     let mut touched = vec![false; plan.writes.len()];
     opts.report_progress(0, total);
     let mut done = swap_in_views(
@@ -249,7 +249,7 @@ fn acquire(
             matches!(w.slot.device(), Device::Cuda(_))
                 && (sources[w.source].dtype != w.to || w.to == DType::Bool || copies.len() > 1)
         })
-        .map(|(w, _)| w.bytes() as usize)
+        .map(|(w, _)| w.bytes as usize)
         .max();
     let staging = staged_bytes.map(HostBuffer::zeroed).transpose()?;
     Ok(Acquired {
@@ -281,7 +281,7 @@ fn swap_in_views(
                 let c = &copies[i][0];
                 let buf = unsafe { HostBuffer::file_view(map, c.file_offset, c.data.len()) };
                 let buf = buf.expect("validated ranges lie inside the file");
-                done += w.bytes();
+                done += w.bytes;
                 Tensor::from_storage(&w.slot.shape(), w.to, Storage::Cpu(buf))
             }
             How::Fresh => fresh[i].take().expect("allocated above"),

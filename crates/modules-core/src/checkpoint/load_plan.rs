@@ -18,6 +18,8 @@ pub(crate) struct Write<'m> {
     pub shard: Option<crate::shard::ShardInfo>,
     /// For an FP8 source written into a wider float: its scale (index into the sources).
     pub scale: Option<(usize, ScaleKind)>,
+    /// Bytes it puts in its tensor (the local part of a sharded one), read with the target.
+    pub bytes: u64,
 }
 
 /// What a load will do.
@@ -115,6 +117,8 @@ impl<'a, 'm> Ties<'a, 'm> {
 /// What one slot is matched against: its shape (global, for a shard), dtype and device.
 struct Target {
     shape: crate::tensor::Shape,
+    /// The slot's own bytes in its dtype (its local part, for a shard).
+    bytes: u64,
     to: DType,
     device: Device,
 }
@@ -125,6 +129,7 @@ impl Target {
         let shape = crate::tensor::Shape::new(shard.map_or(t.shape(), |s| &s.global_shape));
         Target {
             shape,
+            bytes: t.size_in_bytes() as u64,
             to: t.dtype(),
             device: t.device(),
         }
@@ -315,6 +320,7 @@ pub(crate) fn plan<'m>(
                 to: target.to,
                 shard,
                 scale,
+                bytes: target.bytes,
             });
         }
     }

@@ -114,7 +114,7 @@ pub trait Checkpoint: Module {
             let slots = named_slots(self);
             let options = options.or_strip_prefix(prefix);
             let plan = load_plan::plan(self.type_name(), &slots, sources, &options, true)?;
-            let bytes = plan.writes.iter().map(|w| w.bytes()).sum();
+            let bytes = plan.writes.iter().map(|w| w.bytes).sum();
             Ok(report(plan, bytes))
         })
     }
@@ -147,7 +147,7 @@ pub trait Checkpoint: Module {
         let sources = sources::all_tensors(&files, index.as_ref())?;
         let slots = named_slots(self);
         let plan = load_plan::plan(self.type_name(), &slots, &sources, &options, true)?;
-        let bytes = plan.writes.iter().map(|w| w.bytes()).sum();
+        let bytes = plan.writes.iter().map(|w| w.bytes).sum();
         Ok(report(plan, bytes))
     }
 

@@ -17,11 +17,6 @@ pub(crate) struct Span<'s> {
 }
 
 impl Write<'_> {
-    /// Bytes the write puts in its tensor (the local part of a sharded one).
-    pub fn bytes(&self) -> u64 {
-        (self.slot.numel() * self.to.size_in_bytes()) as u64
-    }
-
     /// The copies that fill the tensor, in destination order.
     pub fn spans<'s>(&self, source: &SourceTensor<'s>) -> Vec<Span<'s>> {
         let (from, to) = (source.dtype.size_in_bytes(), self.to.size_in_bytes());

@@ -56,51 +56,77 @@ fn push_name(path: &mut String, name: &str) -> usize {
     len
 }
 
-/// Pre-order walk: a module's own parameters, then its own buffers, then each child — three
-/// cheap passes over `visit`, with one name buffer for the whole tree (no allocation per
-/// member).
-fn walk<'a, M: Module + ?Sized>(m: &'a M, path: &mut String, f: &mut dyn FnMut(Item<'_, 'a>)) {
-    #[derive(PartialEq)]
-    enum Pass {
-        Params,
-        Buffers,
-        Children,
-    }
-    struct Walker<'p, 'f, 'a> {
-        pass: Pass,
-        path: &'p mut String,
-        f: &'f mut dyn FnMut(Item<'_, 'a>),
-    }
-    impl<'a> Visitor<'a> for Walker<'_, '_, 'a> {
-        fn parameter(&mut self, name: &str, p: &'a Parameter) {
-            if self.pass == Pass::Params {
-                let len = push_name(self.path, name);
-                (self.f)(Item::Param(self.path, p));
-                self.path.truncate(len);
-            }
-        }
-        fn buffer(&mut self, name: &str, b: &'a Buffer) {
-            if self.pass == Pass::Buffers {
-                let len = push_name(self.path, name);
-                (self.f)(Item::Buffer(self.path, b));
-                self.path.truncate(len);
-            }
-        }
-        fn module(&mut self, name: &str, child: &'a dyn Module) {
-            if self.pass == Pass::Children {
-                let len = push_name(self.path, name);
-                walk(child, self.path, self.f);
-                self.path.truncate(len);
-            }
+/// A buffer or child met during a module's visit, reported after its parameters.
+enum Later<'a> {
+    Buffer(&'a Buffer),
+    Child(&'a dyn Module),
+}
+
+/// What the walk keeps across the tree: one name buffer for the path, and the buffers and
+/// children each module defers, their names copied into `names` (no allocation per member).
+struct Walk<'f, 'a> {
+    path: String,
+    f: &'f mut dyn FnMut(Item<'_, 'a>),
+    deferred: Vec<(std::ops::Range<usize>, Later<'a>)>,
+    names: String,
+}
+
+/// Pre-order walk in one `visit` per module: its own parameters as they come, then its own
+/// buffers, then each child (PyTorch's `state_dict` order), the last two deferred to the end
+/// of the visit.
+fn walk<'a, M: Module + ?Sized>(m: &'a M, w: &mut Walk<'_, 'a>) {
+    let (base, names_base) = (w.deferred.len(), w.names.len());
+    m.visit(w);
+    let end = w.deferred.len();
+    for i in base..end {
+        if let (range, Later::Buffer(b)) = &w.deferred[i] {
+            let len = push_name(&mut w.path, &w.names[range.clone()]);
+            (w.f)(Item::Buffer(&w.path, b));
+            w.path.truncate(len);
         }
     }
-    for pass in [Pass::Params, Pass::Buffers, Pass::Children] {
-        m.visit(&mut Walker { pass, path, f });
+    for i in base..end {
+        if let (range, Later::Child(child)) = &w.deferred[i] {
+            let child = *child;
+            let len = push_name(&mut w.path, &w.names[range.clone()]);
+            walk(child, w);
+            w.path.truncate(len);
+        }
+    }
+    w.deferred.truncate(base);
+    w.names.truncate(names_base);
+}
+
+impl<'a> Visitor<'a> for Walk<'_, 'a> {
+    fn parameter(&mut self, name: &str, p: &'a Parameter) {
+        let len = push_name(&mut self.path, name);
+        (self.f)(Item::Param(&self.path, p));
+        self.path.truncate(len);
+    }
+    fn buffer(&mut self, name: &str, b: &'a Buffer) {
+        self.defer(name, Later::Buffer(b));
+    }
+    fn module(&mut self, name: &str, child: &'a dyn Module) {
+        self.defer(name, Later::Child(child));
+    }
+}
+
+impl<'a> Walk<'_, 'a> {
+    fn defer(&mut self, name: &str, later: Later<'a>) {
+        let start = self.names.len();
+        self.names.push_str(name);
+        self.deferred.push((start..self.names.len(), later));
     }
 }
 
 fn walk_all<'a, M: Module + ?Sized>(m: &'a M, f: &mut dyn FnMut(Item<'_, 'a>)) {
-    walk(m, &mut String::with_capacity(128), f)
+    let mut w = Walk {
+        path: String::with_capacity(128),
+        f,
+        deferred: Vec::new(),
+        names: String::new(),
+    };
+    walk(m, &mut w)
 }
 
 /// Slot ids are addresses: distinct, so a multiply spreads them well enough; names (the
