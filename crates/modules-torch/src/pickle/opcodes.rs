@@ -192,40 +192,32 @@ impl Machine<'_> {
         Ok(true)
     }
 
-    /// The memo: PUT stores the top of the stack under an index, GET pushes it again.
+    /// The memo: PUT stores the top of the stack under an index, GET pushes it again; the
+    /// index is a text line, one byte, four bytes, or (MEMOIZE) the memo's size.
     pub(super) fn memo(&mut self) -> Result<bool, Error> {
-        match self.op {
-            b'p' => {
-                let idx = self.line("PUT")?;
-                let idx = self.parse_index(idx)?;
-                self.memo_put(idx)?;
-            }
-            b'q' => {
-                let idx = self.take_u8("BINPUT")?.into();
-                self.memo_put(idx)?;
-            }
-            b'r' => {
-                let idx = u32::from_le_bytes(self.take_array::<4>("LONG_BINPUT")?);
-                self.memo_put(idx)?;
-            }
-            0x94 => {
-                let idx = u32::try_from(self.memo.len()).map_err(|_| self.bad("memo overflow"))?;
-                self.memo_put(idx)?;
-            }
-            b'g' => {
-                let idx = self.line("GET")?;
-                let idx = self.parse_index(idx)?;
-                self.memo_get(idx)?;
-            }
-            b'h' => {
-                let idx = self.take_u8("BINGET")?.into();
-                self.memo_get(idx)?;
-            }
-            b'j' => {
-                let idx = u32::from_le_bytes(self.take_array::<4>("LONG_BINGET")?);
-                self.memo_get(idx)?;
-            }
+        let (put, what) = match self.op {
+            b'p' => (true, "PUT"),
+            b'q' => (true, "BINPUT"),
+            b'r' => (true, "LONG_BINPUT"),
+            0x94 => (true, "MEMOIZE"),
+            b'g' => (false, "GET"),
+            b'h' => (false, "BINGET"),
+            b'j' => (false, "LONG_BINGET"),
             _ => return Ok(false),
+        };
+        let idx = match self.op {
+            b'p' | b'g' => {
+                let line = self.line(what)?;
+                self.parse_index(line)?
+            }
+            b'q' | b'h' => self.take_u8(what)?.into(),
+            b'r' | b'j' => u32::from_le_bytes(self.take_array::<4>(what)?),
+            _ => u32::try_from(self.memo.len()).map_err(|_| self.bad("memo overflow"))?,
+        };
+        if put {
+            self.memo_put(idx)?;
+        } else {
+            self.memo_get(idx)?;
         }
         Ok(true)
     }
