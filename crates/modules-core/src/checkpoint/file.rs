@@ -7,7 +7,10 @@ use std::path::{Path, PathBuf};
 use memmap2::Mmap;
 use safetensors::{Dtype, SafeTensorError};
 
+use std::borrow::Cow;
+
 use super::header::{scan, Entries, RawEntry};
+use super::header_fast::each_canonical;
 use crate::{DType, Error, Result};
 
 /// An opened checkpoint file: its path, and its bytes mapped read-only.
@@ -128,6 +131,9 @@ impl<'b> OpenFile<'b> {
         let header_len = header_len(path, bytes)?;
         let header = std::str::from_utf8(&bytes[8..8 + header_len])
             .map_err(|e| bad(path, None, format!("header is not valid UTF-8: {e}")))?;
+        if let Some(tensors) = self.tensors_in_order(index, header) {
+            return Ok(tensors);
+        }
         let mut entries = scan(header).map_err(|e| bad(path, e.tensor.as_deref(), e.message))?;
         if !entries.is_sorted_by_key(|(_, e)| e.data_offsets) {
             entries.sort_unstable_by_key(|(_, e)| e.data_offsets);
@@ -161,6 +167,41 @@ impl<'b> OpenFile<'b> {
                 }
             })
             .collect())
+    }
+}
+
+impl OpenFile<'_> {
+    /// The common case in one pass, with no list of entries beside the tensors: a header in
+    /// the writers' layout whose tensors lie in file order, back to back, each of a dtype the
+    /// format names and of exactly its elements' bytes. `None` for anything else, which
+    /// `tensors` then reads the general way and reports.
+    fn tensors_in_order<'a>(&'a self, index: usize, header: &'a str) -> Option<Vec<SourceTensor<'a>>> {
+        let bytes = self.bytes();
+        let data_start = 8 + header.len();
+        let data_len = bytes.len() - data_start;
+        let mut out = Vec::with_capacity(header.len() / 96 + 1);
+        let mut end = 0;
+        each_canonical(header, |key, e| {
+            let (s, t) = e.data_offsets;
+            if s != end || t < s || t > data_len {
+                return None;
+            }
+            let stored = check_entry(&self.path, key, &e).ok()?;
+            end = t;
+            out.push(SourceTensor {
+                dtype: stored.dtype.unwrap_or(DType::U8),
+                unsupported: stored.dtype.is_none().then(|| format_name(stored.format)),
+                shape: e.shape,
+                data: &bytes[data_start + s..data_start + t],
+                key: Cow::Borrowed(key),
+                file: index,
+                offset: data_start + s,
+                slot: None,
+                parts: Vec::new(),
+            });
+            Some(())
+        })?;
+        (end == data_len).then_some(out)
     }
 }
 

@@ -62,3 +62,48 @@ proptest! {
         prop_assert_eq!(ours, crates_verdict(&entries, &stored));
     }
 }
+
+/// A file with this header and `data_len` bytes of data counting up.
+fn file_with_header(header: &str, data_len: usize) -> Vec<u8> {
+    let mut out = (header.len() as u64).to_le_bytes().to_vec();
+    out.extend(header.as_bytes());
+    out.extend((0..data_len).map(|i| i as u8));
+    out
+}
+
+proptest! {
+    /// The one-pass path (`tensors_in_order`) gives what the general path gives: the same
+    /// file, its header spaced out of the writers' layout, reads the same tensors.
+    #[test]
+    fn in_order_path_agrees_with_the_general_one(
+        tensors in proptest::collection::vec((0usize..3, proptest::collection::vec(1usize..4, 0..3)), 0..5),
+    ) {
+        let dtypes = [("F32", 4), ("BF16", 2), ("U8", 1)];
+        let mut fields = vec![r#""__metadata__":{"format":"pt"}"#.to_string()];
+        let mut offset = 0;
+        for (i, (d, shape)) in tensors.iter().enumerate() {
+            let (name, size) = dtypes[*d];
+            let bytes = shape.iter().product::<usize>() * size;
+            let dims: Vec<String> = shape.iter().map(usize::to_string).collect();
+            fields.push(format!(
+                r#""t{i}":{{"dtype":"{name}","shape":[{}],"data_offsets":[{offset},{}]}}"#,
+                dims.join(","),
+                offset + bytes
+            ));
+            offset += bytes;
+        }
+        let canonical = format!("{{{}}}", fields.join(","));
+        let spaced = format!("{{ {} }}", fields.join(", "));
+        let (a, b) = (file_with_header(&canonical, offset), file_with_header(&spaced, offset));
+        let (fa, fb) = (OpenFile::from_bytes("a", &a), OpenFile::from_bytes("b", &b));
+        let header = std::str::from_utf8(&a[8..8 + canonical.len()]).unwrap();
+        prop_assert!(fa.tensors_in_order(0, header).is_some());
+        let (ta, tb) = (fa.tensors(0).unwrap(), fb.tensors(0).unwrap());
+        prop_assert_eq!(ta.len(), tb.len());
+        for (x, y) in ta.iter().zip(&tb) {
+            prop_assert_eq!(&x.key, &y.key);
+            prop_assert_eq!((x.dtype, &x.shape, x.data), (y.dtype, &y.shape, y.data));
+            prop_assert_eq!(x.offset - 8 - canonical.len(), y.offset - 8 - spaced.len());
+        }
+    }
+}

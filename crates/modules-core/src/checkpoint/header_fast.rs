@@ -18,6 +18,20 @@ use crate::tensor::Shape;
 
 /// The entries in file order, or `None` when the header is not in the writers' layout.
 pub(super) fn scan_canonical(header: &str) -> Option<Entries<'_>> {
+    let mut entries = Vec::with_capacity(header.len() / 96 + 1);
+    each_canonical(header, |key, entry| {
+        entries.push((Cow::Borrowed(key), entry));
+        Some(())
+    })?;
+    Some(entries)
+}
+
+/// Calls `f` on each entry in file order (`__metadata__` left out): `None` when the header is
+/// not in the writers' layout, or as soon as `f` returns `None`.
+pub(super) fn each_canonical<'h>(
+    header: &'h str,
+    mut f: impl FnMut(&'h str, RawEntry<'h>) -> Option<()>,
+) -> Option<()> {
     // The layout has no whitespace but the padding, so a control character anywhere (raw in a
     // string, or a newline between tokens) is off it: one branch-free pass that vectorizes,
     // instead of a test per string.
@@ -25,9 +39,8 @@ pub(super) fn scan_canonical(header: &str) -> Option<Entries<'_>> {
         return None;
     }
     let mut c = Cursor { h: header, at: 0 };
-    let mut entries = Vec::with_capacity(header.len() / 96 + 1);
     let mut seen: NameMap<&str, ()> =
-        NameMap::with_capacity_and_hasher(entries.capacity(), Default::default());
+        NameMap::with_capacity_and_hasher(header.len() / 96 + 1, Default::default());
     c.eat(b"{")?;
     if !c.skip(b"}") {
         loop {
@@ -39,7 +52,7 @@ pub(super) fn scan_canonical(header: &str) -> Option<Entries<'_>> {
             if key == "__metadata__" {
                 c.metadata()?;
             } else {
-                entries.push((Cow::Borrowed(key), c.entry()?));
+                f(key, c.entry()?)?;
             }
             if !c.skip(b",") {
                 c.eat(b"}")?;
@@ -47,7 +60,7 @@ pub(super) fn scan_canonical(header: &str) -> Option<Entries<'_>> {
             }
         }
     }
-    c.rest_is_padding().then_some(entries)
+    c.rest_is_padding().then_some(())
 }
 
 struct Cursor<'h> {
