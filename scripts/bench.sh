@@ -33,6 +33,10 @@ run() { # run <name> <command...>: the command's output, saved for the report
     echo "== $name" >&2
     "$@" >"$LOG/$name.txt" 2>&1 || echo "(failed: exit $?)" >>"$LOG/$name.txt"
 }
+# The dry run first, on a quiet machine: a sub-millisecond loop, which the kernel's reclaim of
+# the multi-GB rows below slows by a third when it runs after them (the load section's own
+# dry-run rows show that regime).
+run dry_run cargo bench -q --bench load -- --dry-run
 # BENCH_INIT: the default init of Llama-1.1B, fresh and resident, beside PyTorch's.
 run construct env BENCH_INIT=1 cargo bench -q --bench construct
 run init cargo bench -q --bench init
@@ -59,7 +63,7 @@ cpu=$(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2- | sed 's/^ //')
     echo "Medians. Regimes: \"warm\" rows run back to back in one process; \"fresh\" rows touch memory"
     echo "for the first time (on these VMs that speed varies run to run: compare ratios within a run)."
     echo "The load rows have the page cache warm. Each section is the benchmark's own table."
-    for name in construct construct_torch init init_torch load shard embed embed_cold; do
+    for name in dry_run construct construct_torch init init_torch load shard embed embed_cold; do
         [ -f "$LOG/$name.txt" ] || continue
         echo
         echo "## $name"

@@ -51,7 +51,7 @@ table=$(
     row "trunc_normal_ of 1 GiB f32 (GB/s)" init "trunc_normal_(0, 1, -2, 2)" init_torch "trunc_normal_(0, 1, -2, 2)"
     row "copy load of 4.4 GB into a skip_init model (fresh memory)" load "copy load into a skip_init model (fresh)" load "load_state_dict(load_file) into skip_init model"
     row "zero-copy load (file views)" load "zero-copy load (meta model, file views)" load "torch.load(mmap=True) + load_state_dict(assign=True)"
-    row "dry run of a Llama-70B bf16 header on meta" load "dry run on meta, Llama-70B bf16 header" "" ""
+    row "dry run of a Llama-70B bf16 header on meta (quiet machine)" dry_run "dry run on meta, Llama-70B bf16 header" "" ""
     row "shard Llama-70B on meta for world size 8" shard "shard Llama-70B on meta, world 8 (median of 21)" "" ""
     row "sentence embeddings, all-MiniLM-L6-v2, batch 32 (sentences/s)" embed "embed, batch 32 (modules + candle)" embed "embed, batch 32 (sentence-transformers)"
     row "peak RSS of that process (MB)" embed "peak RSS (modules + candle)" embed "peak RSS (sentence-transformers)"
