@@ -203,14 +203,11 @@ pub fn parse_fields(fields: &syn::Fields, errors: &mut Errors) -> Vec<Field> {
             None => i.to_string(),
         };
         let rename_at = raw.range("rename");
-        let rename = match raw.given().find(|(k, _)| k.name == "rename") {
-            Some((
-                _,
-                Given {
-                    value: Value::Name(r),
-                    ..
-                },
-            )) => Some(r.clone()),
+        let rename = match raw.get("rename") {
+            Some(Given {
+                value: Value::Name(r),
+                ..
+            }) => Some(r.clone()),
             _ => None,
         };
         let name = rename.as_ref().map(LitStr::value).unwrap_or(default_name);

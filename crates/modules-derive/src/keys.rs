@@ -217,13 +217,17 @@ impl RawField {
         free
     }
 
+    pub fn get(&self, name: &str) -> Option<&Given> {
+        self.0[index(name)].as_ref()
+    }
+
     pub fn is_set(&self, name: &str) -> bool {
-        self.0[index(name)].is_some()
+        self.get(name).is_some()
     }
 
     /// Where `name = value` was written.
     pub fn range(&self, name: &str) -> Option<(Span, Span)> {
-        self.0[index(name)].as_ref().map(|g| (g.first, g.last))
+        self.get(name).map(|g| (g.first, g.last))
     }
 
     /// The keys given, with their table rows, in table order.

@@ -1,15 +1,14 @@
 //! Opening safetensors checkpoints: one file, a sharded `model.safetensors.index.json`, or
 //! bytes in memory. Every check happens here, before anything is written.
 
+use std::borrow::Cow;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
 use memmap2::Mmap;
 use safetensors::{Dtype, SafeTensorError};
 
-use std::borrow::Cow;
-
-use super::header::{scan, Entries, RawEntry};
+use super::header::{expected_entries, scan, Entries, RawEntry};
 use super::header_fast::each_canonical;
 use crate::{DType, Error, Result};
 
@@ -28,7 +27,7 @@ enum Backing<'b> {
 /// One tensor of a checkpoint, checked against the format.
 pub(crate) struct SourceTensor<'a> {
     /// The key as the checkpoint spells it.
-    pub key: std::borrow::Cow<'a, str>,
+    pub key: Cow<'a, str>,
     pub dtype: DType,
     /// A dtype the format names but modules cannot hold or convert (`F8_E8M0`, `F4`, `U32`,
     /// ...): `dtype` is then meaningless, and using the tensor is an error naming this. An
@@ -179,7 +178,7 @@ impl OpenFile<'_> {
         let bytes = self.bytes();
         let data_start = 8 + header.len();
         let data_len = bytes.len() - data_start;
-        let mut out = Vec::with_capacity(header.len() / 96 + 1);
+        let mut out = Vec::with_capacity(expected_entries(header));
         let mut end = 0;
         each_canonical(header, |key, e| {
             let (s, t) = e.data_offsets;

@@ -31,6 +31,11 @@ fn shape<'de, D: de::Deserializer<'de>>(d: D) -> Result<Shape, D::Error> {
 
 pub(crate) type Entries<'h> = Vec<(Cow<'h, str>, RawEntry<'h>)>;
 
+/// How many entries a header of this length holds, about: an entry takes about 100 bytes.
+pub(crate) fn expected_entries(header: &str) -> usize {
+    header.len() / 96 + 1
+}
+
 /// What is wrong with a header, and the tensor it concerns.
 #[derive(Debug)]
 pub(crate) struct HeaderError {
@@ -48,7 +53,7 @@ pub(crate) fn scan(header: &str) -> Result<Entries<'_>, HeaderError> {
 
 /// [`scan`] by serde_json, for any layout and with its errors.
 pub(crate) fn scan_json(header: &str) -> Result<Entries<'_>, HeaderError> {
-    let capacity = header.len() / 96 + 1;
+    let capacity = expected_entries(header);
     let mut state = Scan {
         capacity,
         entries: Vec::with_capacity(capacity),
@@ -71,7 +76,7 @@ pub(crate) fn scan_json(header: &str) -> Result<Entries<'_>, HeaderError> {
 
 #[derive(Default)]
 struct Scan<'h> {
-    /// Expected number of entries (an entry takes about 100 bytes of header).
+    /// `expected_entries` of the header.
     capacity: usize,
     entries: Entries<'h>,
     current: Option<Cow<'h, str>>,

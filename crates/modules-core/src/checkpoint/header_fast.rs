@@ -3,22 +3,22 @@
 //! Python's `safetensors` and the Rust crate both write `{"__metadata__":{..},"name":{"dtype":..,
 //! "shape":[..],"data_offsets":[s,t]},..}` with no whitespace, the fields in that order, and
 //! spaces after the closing brace. Reading exactly that layout byte by byte takes a quarter of
-//! serde_json's time on a 70B header, where it was half of a dry run. Anything else (whitespace,
-//! another field order, escapes, more than 8 dims, a metadata value that is not a string, a duplicate,
-//! any error)
-//! returns `None`, and `scan` reads the header with serde_json, which reports what is wrong.
+//! serde_json's time on a 70B header, where it was half of a dry run. Anything else
+//! (whitespace, another field order, escapes, more than 8 dims, a metadata value that is not a
+//! string, a duplicate, any error) returns `None`, and `scan` reads the header with
+//! serde_json, which reports what is wrong.
 //! Written by hand because a general JSON parser cannot skip the generality; the property test
 //! holds it to serde_json's answer on every header it accepts.
 
 use std::borrow::Cow;
 
-use super::header::{Entries, RawEntry};
+use super::header::{expected_entries, Entries, RawEntry};
 use crate::module::NameMap;
 use crate::tensor::Shape;
 
 /// The entries in file order, or `None` when the header is not in the writers' layout.
 pub(super) fn scan_canonical(header: &str) -> Option<Entries<'_>> {
-    let mut entries = Vec::with_capacity(header.len() / 96 + 1);
+    let mut entries = Vec::with_capacity(expected_entries(header));
     each_canonical(header, |key, entry| {
         entries.push((Cow::Borrowed(key), entry));
         Some(())
@@ -40,7 +40,7 @@ pub(super) fn each_canonical<'h>(
     }
     let mut c = Cursor { h: header, at: 0 };
     let mut seen: NameMap<&str, ()> =
-        NameMap::with_capacity_and_hasher(header.len() / 96 + 1, Default::default());
+        NameMap::with_capacity_and_hasher(expected_entries(header), Default::default());
     c.eat(b"{")?;
     if !c.skip(b"}") {
         loop {

@@ -73,8 +73,8 @@ macro_rules! list_module {
 list_module!(Vec<T> => [T: Part], [T; N] => [T: Part, const N: usize]);
 
 fn visit_list<'a, T: Part>(items: &'a [T], v: &mut dyn Visitor<'a>) {
-    // Each module is visited once per pass (parameters, buffers, children), so a 70B model's
-    // list indices are formatted hundreds of times a walk: itoa, not `fmt`.
+    // A 70B model's list indices are formatted for every walk (hundreds a dry run): itoa, not
+    // `fmt`.
     let mut name = itoa::Buffer::new();
     for (i, x) in items.iter().enumerate() {
         x.visit_part(name.format(i), v);
