@@ -1,6 +1,9 @@
 //! Declare, skip_init, save and load a Llama-shaped model with a progress bar:
 //! `cargo run --release --example load [-- DIR]`.
 //!
+//! Without `DIR` the files go to a fresh temporary folder that is removed on exit, so repeated
+//! runs do not leave 1 GB behind.
+//!
 //! The model is Llama-125M's shapes (500 MB of f32). It is written once as one file and as a
 //! sharded checkpoint, then loaded back strictly into fresh `skip_init!` models — copying on
 //! the CPU, as zero-copy views, and onto `Cuda(0)` when this machine has a GPU — after a dry
@@ -51,14 +54,28 @@ fn load_into(device: Device, path: &std::path::Path, zero_copy: bool, label: &st
 }
 
 fn main() -> Result<(), Error> {
-    let dir = std::env::args().nth(1).map_or_else(
-        || std::env::temp_dir().join("modules-load-example"),
-        std::path::PathBuf::from,
-    );
-    std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
-        path: dir.clone(),
-        source,
-    })?;
+    let scratch;
+    let dir = match std::env::args().nth(1) {
+        Some(dir) => {
+            let dir = std::path::PathBuf::from(dir);
+            std::fs::create_dir_all(&dir).map_err(|source| Error::Io {
+                path: dir.clone(),
+                source,
+            })?;
+            dir
+        }
+        None => {
+            // Dropped at the end of main, on success and on error alike.
+            scratch = tempfile::Builder::new()
+                .prefix("modules-load-example")
+                .tempdir()
+                .map_err(|source| Error::Io {
+                    path: std::env::temp_dir(),
+                    source,
+                })?;
+            scratch.path().to_path_buf()
+        }
+    };
     let single = dir.join("model.safetensors");
     let sharded = dir.join("sharded");
 
