@@ -10,6 +10,7 @@ pub mod checkpoint;
 mod device;
 mod dtype;
 mod error;
+mod fast_hash;
 pub mod init;
 pub mod rng;
 pub mod shard;

@@ -8,7 +8,6 @@ use crate::attr::{Field, FieldKind, StructAttrs};
 
 pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &Path) -> TokenStream {
     let ident = &input.ident;
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
     let name = attrs
         .name
         .as_ref()
@@ -58,15 +57,11 @@ pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &
         }
     });
 
-    let formatting = formatting(input, krate);
-    quote! {
-        #[automatically_derived]
-        #[diagnostic::do_not_recommend]
-        impl #impl_generics #krate::Module for #ident #ty_generics #where_clause {
-            fn type_name(&self) -> &str {
-                #name
-            }
-
+    module_impl(
+        input,
+        krate,
+        &name,
+        quote! {
             fn visit<'__a>(&'__a self, __visitor: &mut dyn #krate::Visitor<'__a>) {
                 #(#visits)*
             }
@@ -76,6 +71,24 @@ pub fn emit(input: &DeriveInput, attrs: &StructAttrs, fields: &[Field], krate: &
             }
 
             #reset
+        },
+    )
+}
+
+/// `impl Module` with `type_name` and `members`, then `Display` and `Debug`.
+fn module_impl(input: &DeriveInput, krate: &Path, name: &str, members: TokenStream) -> TokenStream {
+    let ident = &input.ident;
+    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
+    let formatting = formatting(input, krate);
+    quote! {
+        #[automatically_derived]
+        #[diagnostic::do_not_recommend]
+        impl #impl_generics #krate::Module for #ident #ty_generics #where_clause {
+            fn type_name(&self) -> &str {
+                #name
+            }
+
+            #members
         }
 
         #formatting
@@ -107,20 +120,6 @@ fn formatting(input: &DeriveInput, krate: &Path) -> TokenStream {
 /// `Debug` with no members, so that code using the type reports nothing more than the
 /// derive's own errors (thiserror's `fallback.rs`).
 pub fn fallback(input: &DeriveInput, krate: &Path) -> TokenStream {
-    let ident = &input.ident;
-    let name = ident.to_string();
-    let (impl_generics, ty_generics, where_clause) = input.generics.split_for_impl();
-    let formatting = formatting(input, krate);
-    quote! {
-        #[automatically_derived]
-        #[diagnostic::do_not_recommend]
-        impl #impl_generics #krate::Module for #ident #ty_generics #where_clause {
-            fn type_name(&self) -> &str {
-                #name
-            }
-            fn visit<'__a>(&'__a self, _: &mut dyn #krate::Visitor<'__a>) {}
-        }
-
-        #formatting
-    }
+    let members = quote!(fn visit<'__a>(&'__a self, _: &mut dyn #krate::Visitor<'__a>) {});
+    module_impl(input, krate, &input.ident.to_string(), members)
 }

@@ -22,4 +22,4 @@ mod params;
 
 pub use block::{key_of, philox4x32_10};
 pub use fill::{RandomFill, StreamPosition};
-pub use params::{erf, Params32, Params64};
+pub use params::{erf, Params, Params32, Params64};

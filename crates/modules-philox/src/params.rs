@@ -4,7 +4,27 @@
 
 use crate::RandomFill;
 
-/// A fill's parameters in f64 (the f64 streams, and the source of [`Params32`]).
+/// A fill's parameters in `T`: f64 for the f64 streams and as the source of the f32 ones
+/// ([`Params64`], [`Params32`]).
+#[derive(Clone, Copy, Debug, PartialEq)]
+#[allow(missing_docs)] // the fields are named in each variant's line
+pub enum Params<T> {
+    /// `low`, `high - low`.
+    Uniform { low: T, range: T },
+    /// Mean and std.
+    Normal { mean: T, std: T },
+    /// `l = erf(α/√2)`, `d = erf(β/√2) - l`, `scale = std·√2`, and the clamp bounds `a`, `b`.
+    Trunc {
+        l: T,
+        d: T,
+        mean: T,
+        scale: T,
+        a: T,
+        b: T,
+    },
+}
+
+/// A fill's parameters in f64.
 ///
 /// ```
 /// use modules_philox::{Params64, RandomFill};
@@ -12,23 +32,7 @@ use crate::RandomFill;
 /// let Params64::Trunc { l, d, .. } = p else { unreachable!() };
 /// assert!((d - 2.0 * 0.954_499_736_103_642).abs() < 1e-14 && l == -d / 2.0);
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
-#[allow(missing_docs)] // the fields are named in each variant's line
-pub enum Params64 {
-    /// `low`, `high - low`.
-    Uniform { low: f64, range: f64 },
-    /// Mean and std.
-    Normal { mean: f64, std: f64 },
-    /// `l = erf(α/√2)`, `d = erf(β/√2) - l`, `scale = std·√2`, and the clamp bounds `a`, `b`.
-    Trunc {
-        l: f64,
-        d: f64,
-        mean: f64,
-        scale: f64,
-        a: f64,
-        b: f64,
-    },
-}
+pub type Params64 = Params<f64>;
 
 /// [`Params64`] rounded to f32, for the f32, f16 and bf16 streams.
 ///
@@ -37,23 +41,7 @@ pub enum Params64 {
 /// let p = Params32::new(&RandomFill::Uniform { low: 0.1, high: 0.3 });
 /// assert!(matches!(p, Params32::Uniform { range, .. } if range == (0.3f64 - 0.1) as f32));
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq)]
-#[allow(missing_docs)] // the fields are named in each variant's line
-pub enum Params32 {
-    /// As [`Params64::Uniform`].
-    Uniform { low: f32, range: f32 },
-    /// As [`Params64::Normal`].
-    Normal { mean: f32, std: f32 },
-    /// As [`Params64::Trunc`].
-    Trunc {
-        l: f32,
-        d: f32,
-        mean: f32,
-        scale: f32,
-        a: f32,
-        b: f32,
-    },
-}
+pub type Params32 = Params<f32>;
 
 impl Params64 {
     /// The parameters of `fill`; the truncated normal's bounds through [`erf`].
@@ -79,70 +67,57 @@ impl Params64 {
             }
         }
     }
-
-    /// The parameters in the order the CUDA kernels take them after the common ones.
-    ///
-    /// ```
-    /// use modules_philox::{Params64, RandomFill};
-    /// assert_eq!(Params64::new(&RandomFill::Normal { mean: 1.0, std: 2.0 }).to_vec(), [1.0, 2.0]);
-    /// ```
-    pub fn to_vec(&self) -> Vec<f64> {
-        match *self {
-            Params64::Uniform { low, range } => vec![low, range],
-            Params64::Normal { mean, std } => vec![mean, std],
-            Params64::Trunc {
-                l,
-                d,
-                mean,
-                scale,
-                a,
-                b,
-            } => vec![mean, scale, l, d, a, b],
-        }
-    }
 }
 
 impl Params32 {
     /// [`Params64::new`], each parameter rounded to f32 once.
     pub fn new(fill: &RandomFill) -> Params32 {
-        match Params64::new(fill) {
-            Params64::Uniform { low, range } => Params32::Uniform {
-                low: low as f32,
-                range: range as f32,
+        Params64::new(fill).map(|x| x as f32)
+    }
+}
+
+impl<T: Copy> Params<T> {
+    /// Each parameter through `f`.
+    fn map<U>(self, f: impl Fn(T) -> U) -> Params<U> {
+        match self {
+            Params::Uniform { low, range } => Params::Uniform {
+                low: f(low),
+                range: f(range),
             },
-            Params64::Normal { mean, std } => Params32::Normal {
-                mean: mean as f32,
-                std: std as f32,
+            Params::Normal { mean, std } => Params::Normal {
+                mean: f(mean),
+                std: f(std),
             },
-            Params64::Trunc {
+            Params::Trunc {
                 l,
                 d,
                 mean,
                 scale,
                 a,
                 b,
-            } => Params32::Trunc {
-                l: l as f32,
-                d: d as f32,
-                mean: mean as f32,
-                scale: scale as f32,
-                a: a as f32,
-                b: b as f32,
+            } => Params::Trunc {
+                l: f(l),
+                d: f(d),
+                mean: f(mean),
+                scale: f(scale),
+                a: f(a),
+                b: f(b),
             },
         }
     }
 
-    /// As [`Params64::to_vec`], in f32.
+    /// The parameters in the order the CUDA kernels take them after the common ones.
     ///
     /// ```
-    /// use modules_philox::{Params32, RandomFill};
+    /// use modules_philox::{Params32, Params64, RandomFill};
+    /// assert_eq!(Params64::new(&RandomFill::Normal { mean: 1.0, std: 2.0 }).to_vec(), [1.0, 2.0]);
     /// assert_eq!(Params32::new(&RandomFill::Uniform { low: 1.0, high: 3.0 }).to_vec(), [1.0, 2.0]);
     /// ```
-    pub fn to_vec(&self) -> Vec<f32> {
+    pub fn to_vec(&self) -> Vec<T> {
         match *self {
-            Params32::Uniform { low, range } => vec![low, range],
-            Params32::Normal { mean, std } => vec![mean, std],
-            Params32::Trunc {
+            Params::Uniform { low, range } => vec![low, range],
+            Params::Normal { mean, std } => vec![mean, std],
+            Params::Trunc {
                 l,
                 d,
                 mean,

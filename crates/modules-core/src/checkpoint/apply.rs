@@ -304,7 +304,7 @@ fn check_bools(bytes: &mut [u8], src: &SourceTensor<'_>, files: &[OpenFile<'_>])
     for b in bytes.iter_mut().filter(|b| **b > 1) {
         *b = 0;
     }
-    Err(super::file::bad(
+    Err(super::errors::bad(
         &files[src.file].path,
         Some(&src.key),
         format!("the file changed during the load: {bad} bool byte(s) other than 0 or 1 were copied (cleared to false)"),

@@ -6,6 +6,8 @@ use proptest::prelude::*;
 use safetensors::tensor::{Metadata, TensorInfo};
 
 use super::*;
+use crate::checkpoint::header_entry::{Entries, RawEntry};
+use safetensors::Dtype;
 
 /// The crate's own verdict on the same entries: `Metadata::new` validates them.
 fn crates_verdict(entries: &Entries<'_>, stored: &[Stored]) -> std::result::Result<usize, String> {

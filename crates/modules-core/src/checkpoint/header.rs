@@ -11,30 +11,7 @@ use std::fmt;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, Visitor};
 use serde::Deserialize;
 
-use crate::tensor::Shape;
-
-/// One tensor's header entry, as written (strings borrowed from the header where they hold
-/// no escapes: a 70B header has hundreds of entries, and a dry run is meant to take
-/// microseconds).
-#[derive(Deserialize, Debug, PartialEq)]
-pub(crate) struct RawEntry<'h> {
-    #[serde(borrow)]
-    pub dtype: Cow<'h, str>,
-    #[serde(deserialize_with = "shape")]
-    pub shape: Shape,
-    pub data_offsets: (usize, usize),
-}
-
-fn shape<'de, D: de::Deserializer<'de>>(d: D) -> Result<Shape, D::Error> {
-    Vec::<usize>::deserialize(d).map(|dims| Shape::new(&dims))
-}
-
-pub(crate) type Entries<'h> = Vec<(Cow<'h, str>, RawEntry<'h>)>;
-
-/// How many entries a header of this length holds, about: an entry takes about 100 bytes.
-pub(crate) fn expected_entries(header: &str) -> usize {
-    header.len() / 96 + 1
-}
+use super::header_entry::{expected_entries, Entries, RawEntry};
 
 /// What is wrong with a header, and the tensor it concerns.
 #[derive(Debug)]
@@ -120,8 +97,8 @@ impl<'de> Visitor<'de> for &mut Scan<'de> {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let mut seen: crate::module::NameMap<Cow<'de, str>, ()> =
-            crate::module::NameMap::with_capacity_and_hasher(self.capacity, Default::default());
+        let mut seen: crate::fast_hash::NameMap<Cow<'de, str>, ()> =
+            crate::fast_hash::NameMap::with_capacity_and_hasher(self.capacity, Default::default());
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             if seen.insert(key.clone(), ()).is_some() {
                 self.duplicate = Some(key);

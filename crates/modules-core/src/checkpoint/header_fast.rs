@@ -12,8 +12,8 @@
 
 use std::borrow::Cow;
 
-use super::header::{expected_entries, Entries, RawEntry};
-use crate::module::NameMap;
+use super::header_entry::{expected_entries, Entries, RawEntry};
+use crate::fast_hash::NameMap;
 use crate::tensor::Shape;
 
 /// The entries in file order, or `None` when the header is not in the writers' layout.

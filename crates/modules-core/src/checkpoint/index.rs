@@ -7,7 +7,8 @@ use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
-use super::file::{bad, io, OpenFile};
+use super::errors::{bad, io};
+use super::file::OpenFile;
 use crate::Result;
 
 /// The files of a checkpoint path: a `.safetensors` file, a `model.safetensors.index.json`, or a

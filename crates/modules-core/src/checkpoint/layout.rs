@@ -4,7 +4,7 @@
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use super::file::{bad, io};
+use super::errors::{bad, io};
 use crate::Result;
 
 /// The prefix PEFT puts before the base model's names in `adapter_model.safetensors`.

@@ -6,7 +6,8 @@ use std::borrow::Cow;
 use super::dequant::{find_scale, ScaleKind};
 use super::file::SourceTensor;
 use super::options::LoadOptions;
-use crate::module::{IdMap, NameMap, NamedSlot};
+use crate::fast_hash::{IdMap, NameMap};
+use crate::module::NamedSlot;
 use crate::{DType, Device, Error, Result, SharedTensor};
 
 /// One tensor to write: a module slot and the checkpoint tensor that fills it.

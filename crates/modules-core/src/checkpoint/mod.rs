@@ -8,8 +8,11 @@
 mod apply;
 mod cast;
 mod dequant;
+mod errors;
 mod file;
+mod format;
 mod header;
+mod header_entry;
 mod header_fast;
 #[cfg(test)]
 mod header_fast_tests;

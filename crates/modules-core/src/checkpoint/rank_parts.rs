@@ -8,7 +8,8 @@
 //!     "parts": [{"file": "model-rank00001-of-00002.safetensors", "start": 0, "len": 32}, ...]}}
 //! ```
 
-use super::file::{bad, OpenFile, RankPart, SourceTensor};
+use super::errors::bad;
+use super::file::{OpenFile, RankPart, SourceTensor};
 use super::index::{IndexInfo, PartEntry, PartsEntry};
 use crate::shard::ShardInfo;
 use crate::Result;

@@ -10,7 +10,7 @@ use std::sync::RwLockReadGuard;
 
 use safetensors::{Dtype, View};
 
-use super::file::bad;
+use super::errors::bad;
 use crate::module::NamedSlot;
 use crate::tensor::Storage;
 use crate::{DType, Error, Result, Tensor};

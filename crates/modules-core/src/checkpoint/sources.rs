@@ -3,7 +3,8 @@
 
 use std::collections::HashMap;
 
-use super::file::{bad, OpenFile, SourceTensor};
+use super::errors::bad;
+use super::file::{OpenFile, SourceTensor};
 use crate::Result;
 
 /// Every tensor of the files; for an index, checks that the `weight_map` and the shards agree

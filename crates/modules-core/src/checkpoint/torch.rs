@@ -9,7 +9,8 @@ use std::path::Path;
 
 use modules_torch::{TorchDType, TorchFile, TorchTensor};
 
-use super::file::{bad, OpenFile, SourceTensor};
+use super::errors::bad;
+use super::file::{OpenFile, SourceTensor};
 use super::index::open_index;
 use super::sources::check_owners;
 use crate::{DType, Result};

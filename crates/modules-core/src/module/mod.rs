@@ -10,7 +10,7 @@ mod traverse;
 pub use copy::copy_values;
 pub use parts::Part;
 pub use repr::module_repr;
-pub(crate) use traverse::{named_slots, IdMap, NameMap, NamedSlot};
+pub(crate) use traverse::{named_slots, NamedSlot};
 pub use traverse::{ResetPass, StateDict};
 
 use crate::{Buffer, DType, Device, Parameter, Result};

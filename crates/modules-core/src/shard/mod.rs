@@ -31,7 +31,8 @@ pub use plan::{ColwiseParallel, ParallelStyle, Placement, RowwiseParallel, Shard
 pub use rank::Rank;
 pub use rendezvous::broadcast_bytes;
 
-use crate::module::{named_slots, IdMap, Module};
+use crate::fast_hash::IdMap;
+use crate::module::{named_slots, Module};
 use crate::{Device, Error, Result, Tensor};
 
 /// Sharding a module on meta, for every [`Module`].
