@@ -286,6 +286,15 @@ mod hand_written_builder {
         }
     }
 
+    /// A keyword on a hand-written builder: this impl leaves `SupportsDevice::ARGUMENTS` unknown,
+    /// so `skip_init!` passes keywords through to the builder's methods unchecked.
+    impl GridBuilder<Position<2>> {
+        pub fn cols(mut self, cols: usize) -> Self {
+            self.0[1] = cols;
+            self
+        }
+    }
+
     impl Finish<GridArgs> for GridBuilder<Position<2>> {
         fn finish(self) -> GridArgs {
             GridArgs(self.0[0], self.0[1])
@@ -312,5 +321,7 @@ mod hand_written_builder {
         assert_eq!(planned.w.shape(), vec![2, 3]);
         let made = new!(Grid, 2, 3).unwrap();
         assert_eq!(made.w.tensor().to_vec::<f32>().unwrap(), [1.0; 6]);
+        let wider = skip_init!(Grid, 2, 3, cols = 4, device = Meta).unwrap();
+        assert_eq!(wider.w.shape(), vec![2, 4]);
     }
 }

@@ -3,12 +3,14 @@
 //! typestate builder, so each mistake is a compile error at the argument it concerns.
 
 use proc_macro2::{Span, TokenStream};
-use quote::{quote, quote_spanned};
+use quote::{quote, quote_spanned, ToTokens};
+use syn::ext::IdentExt;
 use syn::parse::{Parse, ParseStream};
 use syn::spanned::Spanned;
 use syn::{Expr, Ident, Path, Token};
 
 use crate::errors::Errors;
+use crate::names::respan;
 
 pub enum Arg {
     Positional(Expr),
@@ -100,9 +102,9 @@ impl CallArgs {
         });
     }
 
-    /// A closure `|builder| builder.push(a).push(b).kw(c).finish()` for `__private_0_1::*_with`.
-    /// `finish_span` is where a missing required argument is reported.
-    pub fn builder_closure(&self, krate: &Path, finish_span: Span) -> TokenStream {
+    /// A closure `|builder| builder.push(a).push(b).kw(c).finish()` for `__private_0_1::*_with`,
+    /// building a `module`. `finish_span` is where a missing required argument is reported.
+    pub fn builder_closure(&self, krate: &Path, module: &dyn ToTokens, finish_span: Span) -> TokenStream {
         // Each step is spanned at its argument, so "given twice", "too many", "no method" and
         // type errors point at the argument. Step `i` reads `__b{i}` and binds `__b{i+1}`; each
         // variable takes the span of the step that reads it, at its binding too, so binding
@@ -136,7 +138,22 @@ impl CallArgs {
                 Arg::Positional(e) => {
                     quote_spanned!(e.span()=> let #next = #cur.__positional::<#positionals, _>(#e);)
                 }
-                Arg::Keyword(k, e) => quote_spanned!(k.span()=> let #next = #cur.#k(#e);),
+                // Through `keyword_known`, so that an unknown keyword is one error in the user's
+                // words (`construct/keyword.rs` in modules-core).
+                Arg::Keyword(k, e) => {
+                    let name = k.unraw().to_string();
+                    let checked = respan(
+                        quote! {
+                            #krate::__private_0_1::Keyword::<{
+                                #krate::__private_0_1::keyword_known(
+                                    <#module as #krate::SupportsDevice>::ARGUMENTS, #name
+                                )
+                            }>::this(#cur)
+                        },
+                        k.span(),
+                    );
+                    quote_spanned!(k.span()=> let #next = #checked.#k(#e);)
+                }
             }
         });
         let (first, last) = (var(0), var(self.args.len()));

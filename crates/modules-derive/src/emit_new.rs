@@ -4,6 +4,7 @@
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote, quote_spanned};
+use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, Path};
 
@@ -65,6 +66,8 @@ fn emit_constructor(
     let declarative = !fields.iter().any(
         |f| matches!(&f.kind, FieldKind::Part { build: Some(b), .. } if matches!(**b, Build::Custom(_))),
     );
+    let type_name = ident.unraw().to_string();
+    let names_table = decls.iter().map(|d| d.name.unraw().to_string());
     let new_doc = format!(
         "A new `{ident}` on the device and dtype of `options`, initialized as declared. Required \
          arguments in order; the others take their defaults (use `{ident}::args()` or `new!` to set them)."
@@ -88,6 +91,10 @@ fn emit_constructor(
             type Args = #args_ty;
             type Builder = #empty_builder;
             const DECLARATIVE: bool = #declarative;
+            const ARGUMENTS: #krate::__private_0_1::ArgumentTable = #krate::__private_0_1::ArgumentTable {
+                type_name: #type_name,
+                names: &[#(#names_table),*],
+            };
 
             fn args() -> Self::Builder {
                 #empty_value
@@ -187,7 +194,7 @@ fn emit_build(build: &Build, field_ty: &syn::Type, optional: bool, krate: &Path)
             if let Some(errors) = args.compile_errors() {
                 return errors;
             }
-            let closure = args.builder_closure(krate, *span);
+            let closure = args.builder_closure(krate, &elem, *span);
             let one = quote_spanned!(*span=> #p::child::<#elem, _>(#closure, __options)?);
             match repeat {
                 None => one,

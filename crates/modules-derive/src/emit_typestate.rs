@@ -86,17 +86,12 @@ fn slots_with(names: &Names<'_>, i: usize, replacement: &TokenStream) -> Vec<Tok
         .collect()
 }
 
-/// The builder value with slot `i` set to `value`.
+/// The builder value with slot `i` set to `value` (a struct literal's fields in any order).
 fn builder_with_value(names: &Names<'_>, i: usize) -> TokenStream {
     let (a, builder_ty) = (&names.a, &names.builder_ty);
-    let moves = names.arg_names().into_iter().enumerate().map(|(j, nm)| {
-        if j == i {
-            quote!(#nm: #a::Given(value))
-        } else {
-            quote!(#nm: self.#nm)
-        }
-    });
-    quote!(#builder_ty { __position: ::std::marker::PhantomData, #(#moves),* })
+    let given = &names.decls[i].name;
+    let others = names.decls.iter().map(|d| &d.name).filter(|n| *n != given);
+    quote!(#builder_ty { __position: ::std::marker::PhantomData, #given: #a::Given(value), #(#others: self.#others),* })
 }
 
 /// Position `i`: argument i, with the other slots free. What `skip_init!` calls for a

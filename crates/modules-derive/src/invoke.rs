@@ -60,7 +60,7 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
         return errors;
     }
     let ty = &inv.ty;
-    let closure = inv.args.builder_closure(&krate, ty.span());
+    let closure = inv.args.builder_closure(&krate, ty, ty.span());
     let mut options = quote!(#krate::TensorOptions::new());
     if let Some((_, d)) = device {
         options = quote!(#options.device(#d));

@@ -54,11 +54,16 @@ impl Names<'_> {
     }
 }
 
-/// `tokens` with every span set to `span`.
+/// `tokens` with every span set to `span`, inside groups too.
 pub fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
     tokens
         .into_iter()
         .map(|mut t| {
+            if let proc_macro2::TokenTree::Group(g) = &t {
+                let mut inner = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                inner.set_span(span);
+                return inner.into();
+            }
             t.set_span(span);
             t
         })

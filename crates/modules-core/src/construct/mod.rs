@@ -55,6 +55,12 @@ pub trait SupportsDevice: Module + Sized {
     /// constructors), so `skip_init` need not check a meta construction.
     const DECLARATIVE: bool = false;
 
+    /// The type's name and its arguments' names, which `skip_init!` checks a keyword against
+    /// while type-checking ("`Linear` has no argument `biass`; did you mean `bias`?"). The
+    /// derive fills it in; a hand-written impl may leave it, and its keywords go unchecked.
+    #[doc(hidden)]
+    const ARGUMENTS: __private_0_1::ArgumentTable = __private_0_1::ArgumentTable::UNKNOWN;
+
     /// The empty argument builder.
     fn args() -> Self::Builder;
 
@@ -329,3 +335,5 @@ pub mod arguments {
 #[doc(hidden)]
 #[path = "private.rs"]
 pub mod __private_0_1;
+
+mod keyword;

@@ -4,6 +4,7 @@
 
 use super::*;
 
+pub use super::keyword::{keyword_known, ArgumentTable, Keyword};
 use crate::construct::arguments::Finish;
 pub use crate::construct::SupportsDevice;
 
