@@ -70,7 +70,7 @@ pub trait Module {
     /// `(name, parameter)` for every parameter of the tree, each tied parameter once (the
     /// first name in traversal order wins, as PyTorch's `remove_duplicate=True`).
     fn named_parameters(&self) -> Vec<(String, &Parameter)> {
-        traverse::named_parameters(self)
+        traverse::named_parameters(&|v| self.visit(v))
     }
 
     /// Every parameter, tied ones once.
@@ -80,7 +80,7 @@ pub trait Module {
 
     /// `(name, buffer)` for every buffer of the tree, shared ones once.
     fn named_buffers(&self) -> Vec<(String, &Buffer)> {
-        traverse::named_buffers(self)
+        traverse::named_buffers(&|v| self.visit(v))
     }
 
     /// `(name, module)` for this module (named `""`) and every module below it, pre-order.
@@ -93,18 +93,18 @@ pub trait Module {
 
     /// `(name, child)` for the direct children.
     fn children(&self) -> Vec<(String, &dyn Module)> {
-        traverse::children(self)
+        traverse::children(&|v| self.visit(v))
     }
 
     /// Number of parameter elements, tied ones once. Works on meta; allocates nothing.
     fn num_parameters(&self) -> usize {
-        traverse::num_parameters(self)
+        traverse::num_parameters(&|v| self.visit(v))
     }
 
     /// Every parameter and persistent buffer by name, in PyTorch's order (own parameters,
     /// own buffers, then children), tied tensors under each of their names.
     fn state_dict(&self) -> StateDict {
-        traverse::state_dict(self)
+        traverse::state_dict(&|v| self.visit(v))
     }
 
     /// Moves every parameter and buffer to `device` without initializing them
@@ -112,19 +112,19 @@ pub trait Module {
     /// On the CPU the whole module is one allocation of zero pages. All or nothing: on error
     /// the module is unchanged.
     fn to_empty(&mut self, device: Device) -> Result<()> {
-        traverse::to_empty(self, device)
+        traverse::to_empty(&|v| self.visit(v), device)
     }
 
     /// Copies every parameter and buffer to `device` (`Module.to`). From meta this is an error
     /// with PyTorch's hint to use `to_empty`. All or nothing.
     fn to(&mut self, device: Device) -> Result<()> {
-        traverse::to_device(self, device)
+        traverse::to_device(&|v| self.visit(v), device)
     }
 
     /// Converts every floating-point parameter and buffer to `dtype`; integer buffers
     /// (`num_batches_tracked`) keep theirs, as in PyTorch. All or nothing.
     fn to_dtype(&mut self, dtype: DType) -> Result<()> {
-        traverse::to_dtype(self, dtype)
+        traverse::to_dtype(&|v| self.visit(v), dtype)
     }
 
     /// Runs every declared initialization again, in construction order, so that a module
@@ -164,7 +164,7 @@ pub trait Module {
     /// module whose construction is more than its declarations (layers copied from one
     /// another) overrides it — with the derive, `#[module(reset = path)]`.
     fn reset_in_pass(&self, pass: &mut ResetPass) -> Result<()> {
-        traverse::reset_members(self, pass)
+        traverse::reset_members(&|v| self.visit(v), pass)
     }
 }
 

@@ -18,13 +18,12 @@ fn add_indent(s: &str, n: usize) -> String {
 
 /// The child lines: `(name): Child(...)`, grouping runs of identical children as
 /// `(0-2): 3 x Linear(...)` where the module asks for it (`ModuleList`).
-fn child_lines<M: Module + ?Sized>(m: &M) -> Vec<String> {
-    let children: Vec<(String, String)> = m
-        .children()
+fn child_lines(children: Vec<(String, &dyn Module)>, grouped: bool) -> Vec<String> {
+    let children: Vec<(String, String)> = children
         .into_iter()
         .map(|(name, c)| (name, module_repr(c)))
         .collect();
-    if !m.groups_repeated_children() {
+    if !grouped {
         return children
             .into_iter()
             .map(|(name, r)| format!("({name}): {}", add_indent(&r, 2)))
@@ -66,14 +65,18 @@ fn child_lines<M: Module + ?Sized>(m: &M) -> Vec<String> {
 /// assert_eq!(module_repr(&vec![Relu, Relu]), "ModuleList(\n  (0-1): 2 x ReLU()\n)");
 /// ```
 pub fn module_repr<M: Module + ?Sized>(m: &M) -> String {
-    let extra = m.extra_repr();
+    let children = child_lines(m.children(), m.groups_repeated_children());
+    render(m.type_name(), &m.extra_repr(), &children)
+}
+
+/// `Name(extra)` on one line, or the extra lines and the children indented.
+fn render(type_name: &str, extra: &str, children: &[String]) -> String {
     let extra_lines: Vec<&str> = if extra.is_empty() {
         Vec::new()
     } else {
         extra.split('\n').collect()
     };
-    let children = child_lines(m);
-    let mut s = format!("{}(", m.type_name());
+    let mut s = format!("{type_name}(");
     if extra_lines.len() == 1 && children.is_empty() {
         s.push_str(extra_lines[0]);
     } else if !extra_lines.is_empty() || !children.is_empty() {

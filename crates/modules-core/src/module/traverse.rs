@@ -23,13 +23,18 @@ impl<'a> Visitor<'a> for Members<'a> {
     }
 }
 
-fn members<M: Module + ?Sized>(m: &M) -> Members<'_> {
+/// A module's `visit`, as a trait object: every walk starts from one, so that the walks are
+/// compiled once, not once per module type in every crate that derives one. `Module`'s
+/// provided methods pass `&|v| self.visit(v)`.
+pub(super) type Visit<'r, 'a> = &'r dyn Fn(&mut dyn Visitor<'a>);
+
+fn members<'a>(visit: Visit<'_, 'a>) -> Members<'a> {
     let mut out = Members {
         params: Vec::new(),
         buffers: Vec::new(),
         children: Vec::new(),
     };
-    m.visit(&mut out);
+    visit(&mut out);
     out
 }
 
@@ -73,9 +78,9 @@ struct Walk<'f, 'a> {
 /// Pre-order walk in one `visit` per module: its own parameters as they come, then its own
 /// buffers, then each child (PyTorch's `state_dict` order), the last two deferred to the end
 /// of the visit.
-fn walk<'a, M: Module + ?Sized>(m: &'a M, w: &mut Walk<'_, 'a>) {
+fn walk<'a>(visit: Visit<'_, 'a>, w: &mut Walk<'_, 'a>) {
     let (base, names_base) = (w.deferred.len(), w.names.len());
-    m.visit(w);
+    visit(w);
     let end = w.deferred.len();
     for i in base..end {
         if let (range, Later::Buffer(b)) = &w.deferred[i] {
@@ -88,7 +93,7 @@ fn walk<'a, M: Module + ?Sized>(m: &'a M, w: &mut Walk<'_, 'a>) {
         if let (range, Later::Child(child)) = &w.deferred[i] {
             let child = *child;
             let len = push_name(&mut w.path, &w.names[range.clone()]);
-            walk(child, w);
+            walk(&|v| child.visit(v), w);
             w.path.truncate(len);
         }
     }
@@ -118,7 +123,7 @@ impl<'a> Walk<'_, 'a> {
     }
 }
 
-fn walk_all<'a, M: Module + ?Sized>(m: &'a M, f: &mut dyn FnMut(Item<'_, 'a>)) {
+fn walk_all<'a>(m: Visit<'_, 'a>, f: &mut dyn FnMut(Item<'_, 'a>)) {
     let mut w = Walk {
         path: String::with_capacity(128),
         f,
@@ -128,7 +133,7 @@ fn walk_all<'a, M: Module + ?Sized>(m: &'a M, f: &mut dyn FnMut(Item<'_, 'a>)) {
     walk(m, &mut w)
 }
 
-pub(super) fn named_parameters<M: Module + ?Sized>(m: &M) -> Vec<(String, &Parameter)> {
+pub(super) fn named_parameters<'a>(m: Visit<'_, 'a>) -> Vec<(String, &'a Parameter)> {
     let mut seen = IdSet::default();
     let mut out = Vec::new();
     walk_all(m, &mut |item| {
@@ -142,7 +147,7 @@ pub(super) fn named_parameters<M: Module + ?Sized>(m: &M) -> Vec<(String, &Param
 }
 
 /// Parameter elements, tied ones once; no names are built.
-pub(super) fn num_parameters<M: Module + ?Sized>(m: &M) -> usize {
+pub(super) fn num_parameters(m: Visit<'_, '_>) -> usize {
     let mut seen = IdSet::default();
     let mut total = 0;
     walk_all(m, &mut |item| {
@@ -155,7 +160,7 @@ pub(super) fn num_parameters<M: Module + ?Sized>(m: &M) -> usize {
     total
 }
 
-pub(super) fn named_buffers<M: Module + ?Sized>(m: &M) -> Vec<(String, &Buffer)> {
+pub(super) fn named_buffers<'a>(m: Visit<'_, 'a>) -> Vec<(String, &'a Buffer)> {
     let mut seen = IdSet::default();
     let mut out = Vec::new();
     walk_all(m, &mut |item| {
@@ -168,13 +173,13 @@ pub(super) fn named_buffers<M: Module + ?Sized>(m: &M) -> Vec<(String, &Buffer)>
     out
 }
 
-pub(super) fn children<M: Module + ?Sized>(m: &M) -> Vec<(String, &dyn Module)> {
+pub(super) fn children<'a>(m: Visit<'_, 'a>) -> Vec<(String, &'a dyn Module)> {
     members(m).children
 }
 
 pub(super) fn named_modules<M: Module>(m: &M) -> Vec<(String, &dyn Module)> {
     fn rec<'a>(m: &'a dyn Module, prefix: String, out: &mut Vec<(String, &'a dyn Module)>) {
-        let kids = members(m).children;
+        let kids = members(&|v| m.visit(v)).children;
         out.push((prefix.clone(), m));
         for (name, child) in kids {
             rec(child, join(&prefix, &name), out);
@@ -241,7 +246,7 @@ impl StateDict {
     }
 }
 
-pub(super) fn state_dict<M: Module + ?Sized>(m: &M) -> StateDict {
+pub(super) fn state_dict(m: Visit<'_, '_>) -> StateDict {
     let mut entries = Vec::new();
     walk_all(m, &mut |item| match item {
         Item::Param(name, p) => entries.push((name.to_string(), p.shared().clone())),
@@ -252,7 +257,7 @@ pub(super) fn state_dict<M: Module + ?Sized>(m: &M) -> StateDict {
 }
 
 /// Every distinct slot of the tree (parameters and buffers), tied ones once.
-fn slots<M: Module + ?Sized>(m: &M) -> Vec<&SharedTensor> {
+fn slots<'a>(m: Visit<'_, 'a>) -> Vec<&'a SharedTensor> {
     let mut seen = IdSet::default();
     let mut out = Vec::new();
     walk_all(m, &mut |item| {
@@ -276,7 +281,7 @@ fn replace_all(slots: &[&SharedTensor], new: Vec<Tensor>, written: Option<bool>)
     }
 }
 
-pub(super) fn to_empty<M: Module + ?Sized>(m: &M, device: Device) -> Result<()> {
+pub(super) fn to_empty(m: Visit<'_, '_>, device: Device) -> Result<()> {
     let slots = slots(m);
     let shapes: Vec<(Vec<usize>, DType)> = slots.iter().map(|s| (s.shape(), s.dtype())).collect();
     let specs: Vec<(&[usize], DType)> = shapes.iter().map(|(s, d)| (s.as_slice(), *d)).collect();
@@ -285,7 +290,7 @@ pub(super) fn to_empty<M: Module + ?Sized>(m: &M, device: Device) -> Result<()> 
     Ok(())
 }
 
-pub(super) fn to_device<M: Module + ?Sized>(m: &M, device: Device) -> Result<()> {
+pub(super) fn to_device(m: Visit<'_, '_>, device: Device) -> Result<()> {
     let slots = slots(m);
     let new = slots
         .iter()
@@ -295,7 +300,7 @@ pub(super) fn to_device<M: Module + ?Sized>(m: &M, device: Device) -> Result<()>
     Ok(())
 }
 
-pub(super) fn to_dtype<M: Module + ?Sized>(m: &M, dtype: DType) -> Result<()> {
+pub(super) fn to_dtype(m: Visit<'_, '_>, dtype: DType) -> Result<()> {
     let slots: Vec<&SharedTensor> = slots(m).into_iter().filter(|s| s.dtype().is_float()).collect();
     let new = slots
         .iter()
@@ -322,7 +327,7 @@ impl ResetPass {
 /// A module's own members in declaration order, children in place through their own
 /// [`Module::reset_in_pass`] (so a module that overrides it is honoured inside any parent):
 /// the order a derived constructor initializes in.
-pub(super) fn reset_members<M: Module + ?Sized>(m: &M, pass: &mut ResetPass) -> Result<()> {
+pub(super) fn reset_members(m: Visit<'_, '_>, pass: &mut ResetPass) -> Result<()> {
     struct Reset<'p> {
         pass: &'p mut ResetPass,
         result: Result<()>,
@@ -348,7 +353,7 @@ pub(super) fn reset_members<M: Module + ?Sized>(m: &M, pass: &mut ResetPass) -> 
         }
     }
     let mut r = Reset { pass, result: Ok(()) };
-    m.visit(&mut r);
+    m(&mut r);
     r.result
 }
 
@@ -364,6 +369,10 @@ pub(crate) struct NamedSlot<'a> {
 
 /// Every parameter and buffer under each of its names, in `state_dict` order.
 pub(crate) fn named_slots<M: Module + ?Sized>(m: &M) -> Vec<NamedSlot<'_>> {
+    slots_by_name(&|v| m.visit(v))
+}
+
+fn slots_by_name<'a>(m: Visit<'_, 'a>) -> Vec<NamedSlot<'a>> {
     let mut out = Vec::new();
     walk_all(m, &mut |item| {
         let (name, slot, persistent, parameter) = match item {
