@@ -180,95 +180,66 @@ fn reset_equals_new<M: Module>(what: &str, new: impl Fn() -> M, skip: impl Fn(De
     }
 }
 
+/// [`reset_equals_new`] of `new!(Type, args...)` against `skip_init!(Type, args..., device = d)`.
+macro_rules! same_after_reset {
+    ($what:literal, $ty:ident, $($args:tt)*) => {
+        reset_equals_new(
+            $what,
+            || modules::new!($ty, $($args)*).unwrap(),
+            |d| skip_init!($ty, $($args)*, device = d).unwrap(),
+        )
+    };
+}
+
 /// MultiheadAttention, the recurrent modules and cells, the transformer layers, Sequential,
 /// ModuleDict and Dropout: `skip_init` on the cpu, or on meta then `to_empty`, followed by
 /// `reset_parameters`, equals `new` (one seed for each path).
 #[test]
 fn attention_recurrent_transformer_container_skip_init_then_reset_equals_new() {
-    reset_equals_new(
+    same_after_reset!(
         "MultiheadAttention",
-        || modules::new!(MultiheadAttention, 16, 4, add_bias_kv = true).unwrap(),
-        |d| skip_init!(MultiheadAttention, 16, 4, add_bias_kv = true, device = d).unwrap(),
+        MultiheadAttention,
+        16,
+        4,
+        add_bias_kv = true
     );
-    reset_equals_new(
+    same_after_reset!(
         "MultiheadAttention kdim",
-        || modules::new!(MultiheadAttention, 8, 2, kdim = Some(3), vdim = Some(5)).unwrap(),
-        |d| {
-            skip_init!(
-                MultiheadAttention,
-                8,
-                2,
-                kdim = Some(3),
-                vdim = Some(5),
-                device = d
-            )
-            .unwrap()
-        },
+        MultiheadAttention,
+        8,
+        2,
+        kdim = Some(3),
+        vdim = Some(5)
     );
-    reset_equals_new(
+    same_after_reset!(
         "LSTM",
-        || modules::new!(Lstm, 5, 6, num_layers = 2, bidirectional = true, proj_size = 3).unwrap(),
-        |d| {
-            skip_init!(
-                Lstm,
-                5,
-                6,
-                num_layers = 2,
-                bidirectional = true,
-                proj_size = 3,
-                device = d
-            )
-            .unwrap()
-        },
+        Lstm,
+        5,
+        6,
+        num_layers = 2,
+        bidirectional = true,
+        proj_size = 3
     );
-    reset_equals_new(
-        "GRU",
-        || modules::new!(Gru, 5, 6).unwrap(),
-        |d| skip_init!(Gru, 5, 6, device = d).unwrap(),
-    );
-    reset_equals_new(
-        "RNN",
-        || modules::new!(Rnn, 5, 6, num_layers = 3).unwrap(),
-        |d| skip_init!(Rnn, 5, 6, num_layers = 3, device = d).unwrap(),
-    );
-    reset_equals_new(
-        "RNNCell",
-        || modules::new!(RnnCell, 2, 3).unwrap(),
-        |d| skip_init!(RnnCell, 2, 3, device = d).unwrap(),
-    );
-    reset_equals_new(
-        "LSTMCell",
-        || modules::new!(LstmCell, 2, 3).unwrap(),
-        |d| skip_init!(LstmCell, 2, 3, device = d).unwrap(),
-    );
-    reset_equals_new(
-        "GRUCell",
-        || modules::new!(GruCell, 2, 3).unwrap(),
-        |d| skip_init!(GruCell, 2, 3, device = d).unwrap(),
-    );
-    reset_equals_new(
+    same_after_reset!("GRU", Gru, 5, 6);
+    same_after_reset!("RNN", Rnn, 5, 6, num_layers = 3);
+    same_after_reset!("RNNCell", RnnCell, 2, 3);
+    same_after_reset!("LSTMCell", LstmCell, 2, 3);
+    same_after_reset!("GRUCell", GruCell, 2, 3);
+    same_after_reset!(
         "TransformerEncoderLayer",
-        || modules::new!(TransformerEncoderLayer, 8, 2, dim_feedforward = 16).unwrap(),
-        |d| skip_init!(TransformerEncoderLayer, 8, 2, dim_feedforward = 16, device = d).unwrap(),
+        TransformerEncoderLayer,
+        8,
+        2,
+        dim_feedforward = 16
     );
-    reset_equals_new(
+    same_after_reset!(
         "TransformerDecoderLayer",
-        || modules::new!(TransformerDecoderLayer, 8, 2, dim_feedforward = 16).unwrap(),
-        |d| skip_init!(TransformerDecoderLayer, 8, 2, dim_feedforward = 16, device = d).unwrap(),
+        TransformerDecoderLayer,
+        8,
+        2,
+        dim_feedforward = 16
     );
-    reset_equals_new(
-        "Sequential",
-        || modules::new!(Sequential, mlp()).unwrap(),
-        |d| skip_init!(Sequential, mlp(), device = d).unwrap(),
-    );
-    reset_equals_new(
-        "ModuleDict",
-        || modules::new!(ModuleDict, dict()).unwrap(),
-        |d| skip_init!(ModuleDict, dict(), device = d).unwrap(),
-    );
-    reset_equals_new(
-        "Dropout",
-        || modules::new!(Dropout, 0.2).unwrap(),
-        |d| skip_init!(Dropout, 0.2, device = d).unwrap(),
-    );
+    same_after_reset!("Sequential", Sequential, mlp());
+    same_after_reset!("ModuleDict", ModuleDict, dict());
+    same_after_reset!("Dropout", Dropout, 0.2);
 }

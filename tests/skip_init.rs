@@ -121,56 +121,34 @@ fn generic_code_builds_any_module() {
     assert_eq!(n.eps, None);
 }
 
-/// A hand-written `SupportsDevice` that ignores the device: `skip_init` names the tensor.
-struct Careless {
+/// A hand-written `SupportsDevice` that honours the options, or (`Careless`) ignores them and
+/// builds on the cpu: `skip_init` then names the tensor.
+struct HandWritten<const HONOURS_OPTIONS: bool> {
     w: Parameter,
 }
 
-impl Module for Careless {
+type Careless = HandWritten<false>;
+type Careful = HandWritten<true>;
+
+impl<const HONOURS_OPTIONS: bool> Module for HandWritten<HONOURS_OPTIONS> {
     fn type_name(&self) -> &str {
-        "Careless"
+        "HandWritten"
     }
     fn visit<'a>(&'a self, v: &mut dyn modules::Visitor<'a>) {
         modules::Part::visit_part(&self.w, "w", v)
     }
 }
 
-impl SupportsDevice for Careless {
-    type Args = usize;
-    type Builder = modules::SingleArg<usize>;
-    fn args() -> Self::Builder {
-        Default::default()
-    }
-    fn construct(n: usize, _options: &TensorOptions) -> Result<Self, Error> {
-        Ok(Careless {
-            w: Parameter::new(Tensor::zeros([n], Cpu)?),
-        })
-    }
-}
-
-/// A hand-written one that honours the options.
-struct Careful {
-    w: Parameter,
-}
-
-impl Module for Careful {
-    fn type_name(&self) -> &str {
-        "Careful"
-    }
-    fn visit<'a>(&'a self, v: &mut dyn modules::Visitor<'a>) {
-        modules::Part::visit_part(&self.w, "w", v)
-    }
-}
-
-impl SupportsDevice for Careful {
+impl<const HONOURS_OPTIONS: bool> SupportsDevice for HandWritten<HONOURS_OPTIONS> {
     type Args = usize;
     type Builder = modules::SingleArg<usize>;
     fn args() -> Self::Builder {
         Default::default()
     }
     fn construct(n: usize, options: &TensorOptions) -> Result<Self, Error> {
-        Ok(Careful {
-            w: Parameter::new(Tensor::zeros([n], *options)?),
+        let options = if HONOURS_OPTIONS { *options } else { Cpu.into() };
+        Ok(HandWritten {
+            w: Parameter::new(Tensor::zeros([n], options)?),
         })
     }
 }

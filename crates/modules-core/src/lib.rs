@@ -6,6 +6,25 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 #![warn(missing_docs)]
 
+/// A test module: the struct, and a `Module` that visits each field under its own name (the
+/// derive emits `::modules` paths, which this crate's tests cannot reach).
+#[cfg(test)]
+macro_rules! test_module {
+    ($name:ident { $($field:ident: $ty:ty),* $(,)? }) => {
+        struct $name {
+            $($field: $ty),*
+        }
+        impl $crate::Module for $name {
+            fn type_name(&self) -> &str {
+                stringify!($name)
+            }
+            fn visit<'a>(&'a self, v: &mut dyn $crate::Visitor<'a>) {
+                $($crate::Part::visit_part(&self.$field, stringify!($field), v);)*
+            }
+        }
+    };
+}
+
 pub mod checkpoint;
 mod device;
 mod dtype;

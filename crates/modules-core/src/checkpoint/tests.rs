@@ -2,24 +2,13 @@
 //! Miri can check their unsafe code (`scripts/miri.sh`).
 
 use super::{Checkpoint, LoadOptions};
-use crate::{Buffer, DType, Device, Module, Parameter, Part, Tensor, Visitor};
+use crate::{Buffer, DType, Device, Parameter, Tensor};
 
-struct Small {
+test_module!(Small {
     w: Parameter,
     steps: Buffer,
     mask: Buffer,
-}
-
-impl Module for Small {
-    fn type_name(&self) -> &str {
-        "Small"
-    }
-    fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
-        self.w.visit_part("w", v);
-        self.steps.visit_part("steps", v);
-        self.mask.visit_part("mask", v);
-    }
-}
+});
 
 fn small(w: DType) -> Small {
     Small {

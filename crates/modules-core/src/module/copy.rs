@@ -120,21 +120,12 @@ fn copy_slot(src: &SharedTensor, dst: &SharedTensor) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{DType, Parameter, Part, Tensor, Visitor};
+    use crate::{DType, Parameter, Tensor};
 
-    struct Two {
+    test_module!(Two {
         a: Parameter,
-        b: Parameter,
-    }
-    impl Module for Two {
-        fn type_name(&self) -> &str {
-            "Two"
-        }
-        fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
-            self.a.visit_part("a", v);
-            self.b.visit_part("b", v);
-        }
-    }
+        b: Parameter
+    });
 
     fn two(device: Device, dtype: DType) -> Two {
         Two {
@@ -178,21 +169,15 @@ mod tests {
     fn self_copy_and_name_mismatch() {
         let x = two(Device::Cpu, DType::F32);
         copy_values(&x, &x).unwrap();
-        struct One(Parameter);
-        impl Module for One {
-            fn type_name(&self) -> &str {
-                "One"
-            }
-            fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
-                self.0.visit_part("a", v)
-            }
-        }
-        let one = One(Parameter::new(Tensor::zeros([2], Device::Cpu).unwrap()));
+        test_module!(One { a: Parameter });
+        let one = One {
+            a: Parameter::new(Tensor::zeros([2], Device::Cpu).unwrap()),
+        };
         let e = copy_values(&x, &one).unwrap_err();
         assert!(e.to_string().contains("`b` of the source"), "{e}");
         // nothing was copied: checks come first
         x.a.tensor_mut().fill(1.0).unwrap();
         assert!(copy_values(&x, &one).is_err());
-        assert_eq!(one.0.tensor().to_vec::<f32>().unwrap(), [0.0, 0.0]);
+        assert_eq!(one.a.tensor().to_vec::<f32>().unwrap(), [0.0, 0.0]);
     }
 }

@@ -133,14 +133,26 @@ fn walk_all<'a>(m: Visit<'_, 'a>, f: &mut dyn FnMut(Item<'_, 'a>)) {
     walk(m, &mut w)
 }
 
-pub(super) fn named_parameters<'a>(m: Visit<'_, 'a>) -> Vec<(String, &'a Parameter)> {
+/// [`walk_all`], each tied parameter or shared buffer once: the first name in traversal order
+/// wins, as PyTorch's `remove_duplicate=True`.
+fn walk_distinct<'a>(m: Visit<'_, 'a>, f: &mut dyn FnMut(Item<'_, 'a>)) {
     let mut seen = IdSet::default();
-    let mut out = Vec::new();
     walk_all(m, &mut |item| {
+        let id = match &item {
+            Item::Param(_, p) => p.slot_id(),
+            Item::Buffer(_, b) => b.slot_id(),
+        };
+        if seen.insert(id) {
+            f(item)
+        }
+    });
+}
+
+pub(super) fn named_parameters<'a>(m: Visit<'_, 'a>) -> Vec<(String, &'a Parameter)> {
+    let mut out = Vec::new();
+    walk_distinct(m, &mut |item| {
         if let Item::Param(name, p) = item {
-            if seen.insert(p.slot_id()) {
-                out.push((name.to_string(), p));
-            }
+            out.push((name.to_string(), p));
         }
     });
     out
@@ -148,26 +160,20 @@ pub(super) fn named_parameters<'a>(m: Visit<'_, 'a>) -> Vec<(String, &'a Paramet
 
 /// Parameter elements, tied ones once; no names are built.
 pub(super) fn num_parameters(m: Visit<'_, '_>) -> usize {
-    let mut seen = IdSet::default();
     let mut total = 0;
-    walk_all(m, &mut |item| {
+    walk_distinct(m, &mut |item| {
         if let Item::Param(_, p) = item {
-            if seen.insert(p.slot_id()) {
-                total += p.numel();
-            }
+            total += p.numel();
         }
     });
     total
 }
 
 pub(super) fn named_buffers<'a>(m: Visit<'_, 'a>) -> Vec<(String, &'a Buffer)> {
-    let mut seen = IdSet::default();
     let mut out = Vec::new();
-    walk_all(m, &mut |item| {
+    walk_distinct(m, &mut |item| {
         if let Item::Buffer(name, b) = item {
-            if seen.insert(b.slot_id()) {
-                out.push((name.to_string(), b));
-            }
+            out.push((name.to_string(), b));
         }
     });
     out
@@ -258,16 +264,12 @@ pub(super) fn state_dict(m: Visit<'_, '_>) -> StateDict {
 
 /// Every distinct slot of the tree (parameters and buffers), tied ones once.
 fn slots<'a>(m: Visit<'_, 'a>) -> Vec<&'a SharedTensor> {
-    let mut seen = IdSet::default();
     let mut out = Vec::new();
-    walk_all(m, &mut |item| {
-        let s = match item {
+    walk_distinct(m, &mut |item| {
+        out.push(match item {
             Item::Param(_, p) => p.shared(),
             Item::Buffer(_, b) => b.shared(),
-        };
-        if seen.insert(s.slot_id()) {
-            out.push(s);
-        }
+        })
     });
     out
 }
