@@ -143,7 +143,7 @@ impl<A, S> SingleArg<A, S> {
     /// The argument, once given (a compile error before).
     pub fn finish(self) -> A
     where
-        S: __private_0_1::IsSet<A, __private_0_1::args>,
+        S: __private_0_1::SingleArgGiven<A>,
     {
         self.0.value()
     }

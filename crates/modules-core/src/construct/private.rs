@@ -5,22 +5,24 @@
 use super::*;
 
 pub use super::keyword::{keyword_known, ArgumentTable, Keyword};
+
 use crate::construct::arguments::Finish;
 pub use crate::construct::SupportsDevice;
 
 use crate::construct::arguments::{Given, NotGiven};
 
-/// Required arguments must be set before `finish`.
+/// A [`SingleArg`]'s one argument, given before `finish`.
 #[diagnostic::on_unimplemented(
-    message = "missing required argument `{Name}`",
-    label = "`{Name}` is required and was not given",
-    note = "pass it positionally or as `{Name} = value`"
+    message = "missing the required argument",
+    label = "this module takes one argument, and it was not given",
+    note = "pass it positionally: `skip_init!(Type, value)`"
 )]
-pub trait IsSet<T, Name> {
+pub trait SingleArgGiven<T> {
     /// The value.
     fn value(self) -> T;
 }
-impl<T, Name> IsSet<T, Name> for Given<T> {
+#[diagnostic::do_not_recommend]
+impl<T> SingleArgGiven<T> for Given<T> {
     fn value(self) -> T {
         self.0
     }
@@ -42,7 +44,7 @@ impl<T> Slot<T> for Given<T> {
     }
 }
 
-impl<A, S: IsSet<A, args>> Finish<A> for SingleArg<A, S> {
+impl<A, S: SingleArgGiven<A>> Finish<A> for SingleArg<A, S> {
     fn finish(self) -> A {
         SingleArg::finish(self)
     }
@@ -65,10 +67,6 @@ pub trait VecField {
 impl<T> VecField for Vec<T> {
     type Inner = T;
 }
-
-/// The name of a hand-written module's single argument, in error messages.
-#[allow(non_camel_case_types)]
-pub struct args;
 
 /// `skip_init!`'s expansion: one bound check on `M`, so a type without
 /// `SupportsDevice` gives one error.
