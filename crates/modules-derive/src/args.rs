@@ -131,7 +131,7 @@ impl CallArgs {
                 // `value.into()` names no type of its own: it gets the declared type, exactly,
                 // as before conversions (so `3.into()` for a kernel size still compiles).
                 Arg::Positional(e) if is_bare_into(e) => {
-                    quote_spanned!(e.span()=> let #next = #cur.__positional_exact(#e);)
+                    quote_spanned!(e.span()=> let #next = #cur.__positional::<#positionals, _>(#krate::__private_0_1::Exact(#e));)
                 }
                 // A method call, so that a derived builder's inherent `__positional` (whose bound
                 // names the argument) is found before the trait's.

@@ -125,11 +125,6 @@ fn positional(names: &Names<'_>, i: usize) -> TokenStream {
                 let value: #ty = #krate::IntoArg::into_arg(value);
                 #value
             }
-
-            #[doc(hidden)]
-            pub fn __positional_exact(self, value: #ty) -> #builder_ty<#a::Position<#next>, #(#after),*> {
-                #value
-            }
         }
     }
 }
@@ -137,7 +132,6 @@ fn positional(names: &Names<'_>, i: usize) -> TokenStream {
 /// The position after the last: a value there is one positional too many.
 fn overflow(names: &Names<'_>) -> TokenStream {
     let Names {
-        krate,
         builder_ty,
         names_mod,
         slots,
@@ -154,11 +148,6 @@ fn overflow(names: &Names<'_>) -> TokenStream {
                 _value: __V,
             ) -> Self {
                 self
-            }
-
-            #[doc(hidden)]
-            pub fn __positional_exact(self, value: #krate::TooManyPositionalArguments) -> Self {
-                match value {}
             }
         }
     }

@@ -305,15 +305,6 @@ pub mod arguments {
         {
             self.push_arg(value)
         }
-
-        /// What `skip_init!` calls for `x.into()`, which names no type of its own.
-        #[doc(hidden)]
-        fn __positional_exact(self, value: Self::Value) -> Self::Next
-        where
-            Self: Sized,
-        {
-            self.push(value)
-        }
     }
 
     /// The last step of `skip_init!`/`new!`: the arguments, once every required one is given.

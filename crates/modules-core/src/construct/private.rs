@@ -6,6 +6,16 @@ use super::*;
 
 pub use super::keyword::{keyword_known, ArgumentTable, Keyword};
 
+/// What `skip_init!` wraps a positional `x.into()` in: `x.into()` names no type of its own,
+/// and this, the only `IntoArg` impl of `Exact<_>`, gives it the argument's declared type.
+pub struct Exact<T>(pub T);
+
+impl<T> crate::IntoArg<T> for Exact<T> {
+    fn into_arg(self) -> T {
+        self.0
+    }
+}
+
 use crate::construct::arguments::Finish;
 pub use crate::construct::SupportsDevice;
 
