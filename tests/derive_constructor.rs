@@ -59,3 +59,21 @@ fn skip_repr_keeps_a_config_field_out_of_the_default_repr() {
     assert!(repr.starts_with("Grouped(\n  width=6\n  (dropout)"), "{repr}");
     assert!(!repr.contains("per_group"), "{repr}");
 }
+
+/// A generic module with a constructor: its children's keywords are checked by name in a
+/// constant inside a generic impl, which works because the constant names only `Linear`.
+#[derive(Module)]
+#[module(new(width: usize))]
+struct Tagged<T: 'static> {
+    #[module(new(width, width, bias = false))]
+    proj: Linear,
+    #[module(skip)]
+    tag: std::marker::PhantomData<T>,
+}
+
+#[test]
+fn a_generic_module_takes_keywords_for_its_children() {
+    let m = skip_init!(Tagged<u8>, width = 4, device = Meta).unwrap();
+    assert!(m.proj.bias.is_none());
+    assert_eq!(m.proj.weight.shape(), vec![4, 4]);
+}
