@@ -118,7 +118,9 @@ proptest! {
         let b = a + width;
         let mut t = cpu(&[n]);
         uniform_(&mut t, a, b, Some(&mut Generator::new(seed))).unwrap();
-        let (a32, b32) = (a as f32 as f64, b as f32 as f64);
+        // Within [low, high] in f32, up to the one ulp that the stream's two roundings allow
+        // above `high` (see `uniform_in_f32_can_round_one_ulp_above_high`).
+        let (a32, b32) = (a as f32 as f64, (b as f32).next_up() as f64);
         prop_assert!(values(&t).iter().all(|x| (a32..=b32).contains(x)));
     }
 
@@ -418,4 +420,24 @@ fn default_generator_is_used_without_one() {
         values(&a) == values(&b)
     });
     assert!(same);
+}
+
+/// The f32 stream computes `low + u * (high - low)` with a rounding after the multiply and one
+/// after the add (`docs/philox-streams.md`, on both backends), so a value may land one ulp
+/// above `high` where the two round the same way. This draw, found by `uniform_bounds_hold`,
+/// does: 519590.8125 for `high` = 519590.78125.
+#[test]
+fn uniform_in_f32_can_round_one_ulp_above_high() {
+    let (a, width) = (283984.89596817613f64, 235605.8999210086f64);
+    let b32 = (a + width) as f32;
+    let mut t = cpu(&[567]);
+    uniform_(
+        &mut t,
+        a,
+        a + width,
+        Some(&mut Generator::new(7874323544729442225)),
+    )
+    .unwrap();
+    let top = values(&t).into_iter().fold(f64::MIN, f64::max);
+    assert_eq!(top, b32.next_up() as f64);
 }
