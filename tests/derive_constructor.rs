@@ -77,3 +77,21 @@ fn a_generic_module_takes_keywords_for_its_children() {
     assert!(m.proj.bias.is_none());
     assert_eq!(m.proj.weight.shape(), vec![4, 4]);
 }
+
+impl<T: 'static> Tagged<T> {
+    /// `Self` in a generic impl: a constant cannot name it, so this keyword goes unchecked
+    /// by name and the call still compiles (as does `Tagged<T>` in generic code, below).
+    fn planned(width: usize) -> modules::Result<Self> {
+        skip_init!(Self, width = width, device = Meta)
+    }
+}
+
+fn planned_generic<T: 'static>() -> modules::Result<Tagged<T>> {
+    skip_init!(Tagged<T>, width = 3, device = Meta)
+}
+
+#[test]
+fn generic_types_and_self_take_keywords_unchecked_by_name() {
+    assert_eq!(Tagged::<u8>::planned(2).unwrap().proj.weight.shape(), vec![2, 2]);
+    assert_eq!(planned_generic::<u16>().unwrap().proj.weight.shape(), vec![3, 3]);
+}

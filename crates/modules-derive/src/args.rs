@@ -62,6 +62,19 @@ fn is_bare_into(e: &Expr) -> bool {
     matches!(e, Expr::MethodCall(m) if m.method == "into" && m.args.is_empty() && m.turbofish.is_none())
 }
 
+/// Whether `ty` names a type with no generic arguments and is not `Self`. A keyword is checked
+/// by name in a constant, `<Type as SupportsDevice>::ARGUMENTS`, and a constant cannot use a
+/// generic parameter (`Tagged<T>`, `Self` in a generic impl): for any other type the keyword
+/// goes unchecked, and an unknown one is rustc's "no method" error.
+pub fn names_a_concrete_type(ty: &syn::Type) -> bool {
+    match ty {
+        syn::Type::Path(p) if p.qself.is_none() => {
+            !p.path.is_ident("Self") && p.path.segments.iter().all(|s| s.arguments.is_none())
+        }
+        _ => false,
+    }
+}
+
 impl CallArgs {
     /// Takes out the reserved keywords of `skip_init!`/`new!`: `device`, `dtype` and
     /// `generator`, in that order.
@@ -103,8 +116,14 @@ impl CallArgs {
     }
 
     /// A closure `|builder| builder.push(a).push(b).kw(c).finish()` for `__private_0_1::*_with`,
-    /// building a `module`. `finish_span` is where a missing required argument is reported.
-    pub fn builder_closure(&self, krate: &Path, module: &dyn ToTokens, finish_span: Span) -> TokenStream {
+    /// building a `module`, whose keywords are checked by name when it is given (see
+    /// [`names_a_concrete_type`]). `finish_span` is where a missing required argument is reported.
+    pub fn builder_closure(
+        &self,
+        krate: &Path,
+        module: Option<&dyn ToTokens>,
+        finish_span: Span,
+    ) -> TokenStream {
         // Each step is spanned at its argument, so "given twice", "too many", "no method" and
         // type errors point at the argument. Step `i` reads `__b{i}` and binds `__b{i+1}`; each
         // variable takes the span of the step that reads it, at its binding too, so binding
@@ -141,6 +160,9 @@ impl CallArgs {
                 // Through `keyword_known`, so that an unknown keyword is one error in the user's
                 // words (`construct/keyword.rs` in modules-core).
                 Arg::Keyword(k, e) => {
+                    let Some(module) = module else {
+                        return quote_spanned!(k.span()=> let #next = #cur.#k(#e););
+                    };
                     let name = k.unraw().to_string();
                     let checked = respan(
                         quote! {

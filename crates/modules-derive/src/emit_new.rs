@@ -8,6 +8,7 @@ use syn::ext::IdentExt;
 use syn::spanned::Spanned;
 use syn::{DeriveInput, Ident, Path};
 
+use crate::args::names_a_concrete_type;
 use crate::attr::{ArgDecl, Build, Field, FieldKind};
 use crate::names::Names;
 use crate::{emit_diagnostics, emit_typestate};
@@ -194,7 +195,10 @@ fn emit_build(build: &Build, field_ty: &syn::Type, optional: bool, krate: &Path)
             if let Some(errors) = args.compile_errors() {
                 return errors;
             }
-            let closure = args.builder_closure(krate, &elem, *span);
+            let layers = usize::from(optional) + usize::from(repeat.is_some());
+            let concrete = element_type(field_ty, layers).is_some_and(names_a_concrete_type);
+            let checked = concrete.then_some(&elem as &dyn quote::ToTokens);
+            let closure = args.builder_closure(krate, checked, *span);
             let one = quote_spanned!(*span=> #p::child::<#elem, _>(#closure, __options)?);
             match repeat {
                 None => one,
@@ -209,4 +213,21 @@ fn emit_build(build: &Build, field_ty: &syn::Type, optional: bool, krate: &Path)
             }
         }
     }
+}
+
+/// The type inside `layers` wrappers (`Option<Vec<Linear>>`, 2: `Linear`), by their first
+/// generic argument.
+fn element_type(ty: &syn::Type, layers: usize) -> Option<&syn::Type> {
+    let mut ty = ty;
+    for _ in 0..layers {
+        let syn::Type::Path(p) = ty else { return None };
+        let syn::PathArguments::AngleBracketed(args) = &p.path.segments.last()?.arguments else {
+            return None;
+        };
+        ty = args.args.iter().find_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t),
+            _ => None,
+        })?;
+    }
+    Some(ty)
 }

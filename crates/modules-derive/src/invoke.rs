@@ -60,7 +60,8 @@ pub fn expand(input: TokenStream, kind: Kind) -> TokenStream {
         return errors;
     }
     let ty = &inv.ty;
-    let closure = inv.args.builder_closure(&krate, ty, ty.span());
+    let checked = crate::args::names_a_concrete_type(ty).then_some(ty as &dyn quote::ToTokens);
+    let closure = inv.args.builder_closure(&krate, checked, ty.span());
     let mut options = quote!(#krate::TensorOptions::new());
     if let Some((_, d)) = device {
         options = quote!(#options.device(#d));
