@@ -179,10 +179,14 @@ impl CallArgs {
             }
         });
         let (first, last) = (var(0), var(self.args.len()));
-        let finish = quote_spanned!(finish_span=> #krate::arguments::Finish::finish(#last));
+        // A method call: a derived builder's (or `SingleArg`'s) inherent `__finish`, whose bounds
+        // name a missing argument, comes before `FinishAny`'s, which every other builder takes.
+        let finish = quote_spanned!(finish_span=> #last.__finish());
         quote!(|#first| {
             #[allow(unused_imports)]
             use #krate::arguments::Positional as _;
+            #[allow(unused_imports)]
+            use #krate::__private_0_1::FinishAny as _;
             #(#steps)* #finish
         })
     }

@@ -64,9 +64,20 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
             {
                 #finish_body
             }
+
+            /// What `skip_init!` calls last: found before `FinishAny`'s, and its bounds name a
+            /// missing argument.
+            #[doc(hidden)]
+            pub fn __finish(self) -> #args_ty
+            where
+                #(#finish_bounds,)*
+            {
+                #finish_body
+            }
         }
 
         #[allow(non_camel_case_types)]
+        #[diagnostic::do_not_recommend]
         impl<P, #(#slots),*> #a::Finish<#args_ty> for #builder_ty<P, #(#slots),*>
         where
             #(#finish_bounds,)*

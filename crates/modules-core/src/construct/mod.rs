@@ -147,6 +147,15 @@ impl<A, S> SingleArg<A, S> {
     {
         self.0.value()
     }
+
+    /// What `skip_init!` calls last (see `__private::FinishAny`).
+    #[doc(hidden)]
+    pub fn __finish(self) -> A
+    where
+        S: __private_0_1::SingleArgGiven<A>,
+    {
+        self.0.value()
+    }
 }
 
 impl Parameter {

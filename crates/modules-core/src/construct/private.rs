@@ -6,6 +6,21 @@ use super::*;
 
 pub use super::keyword::{keyword_known, ArgumentTable, Keyword};
 
+/// `__finish` for every builder: what `skip_init!` calls last on a hand-written builder or a
+/// generic `M::Builder` (where [`Finish`]'s message then explains). Derived builders and
+/// [`SingleArg`] have an inherent `__finish`, found first, whose bounds name a missing
+/// argument. The name is its own, so no imported `Finish` makes the call ambiguous.
+pub trait FinishAny: Sized {
+    /// [`Finish::finish`].
+    fn __finish<A>(self) -> A
+    where
+        Self: Finish<A>,
+    {
+        Finish::finish(self)
+    }
+}
+impl<T> FinishAny for T {}
+
 /// What `skip_init!` wraps a positional `x.into()` in: `x.into()` names no type of its own,
 /// and this, the only `IntoArg` impl of `Exact<_>`, gives it the argument's declared type.
 pub struct Exact<T>(pub T);
@@ -54,6 +69,7 @@ impl<T> Slot<T> for Given<T> {
     }
 }
 
+#[diagnostic::do_not_recommend]
 impl<A, S: SingleArgGiven<A>> Finish<A> for SingleArg<A, S> {
     fn finish(self) -> A {
         SingleArg::finish(self)
