@@ -10,6 +10,17 @@ use modules::rng::scoped_generator;
 
 mod common;
 
+/// `$check(name, new, skip)` with `new!(Type, args...)` and `skip_init!(Type, args..., device = d)`.
+macro_rules! same_args {
+    ($check:ident, $what:literal, $ty:ident, $($args:tt)*) => {
+        $check(
+            $what,
+            || modules::new!($ty, $($args)*).unwrap(),
+            |d| skip_init!($ty, $($args)*, device = d).unwrap(),
+        )
+    };
+}
+
 /// Identity, Bilinear, the convolutions, EmbeddingBag and the norms: `skip_init!` on meta and on
 /// the cpu gives `new`'s keys, shapes, dtypes and repr (on meta: unreadable data, parameters that
 /// require grad), and `skip_init` + `reset_parameters` equals `new` for one seed.
@@ -79,41 +90,33 @@ fn conv_norm_bilinear_identity_skip_init_then_reset_equals_new() {
         || Bilinear::new(3, 4, 5, Cpu).unwrap(),
         |d| skip_init!(Bilinear, 3, 4, 5, device = d).unwrap(),
     );
-    check(
-        "Conv1d",
-        || modules::new!(Conv1d, 4, 6, 3.into(), groups = 2).unwrap(),
-        |d| skip_init!(Conv1d, 4, 6, 3.into(), groups = 2, device = d).unwrap(),
-    );
+    same_args!(check, "Conv1d", Conv1d, 4, 6, 3.into(), groups = 2);
     check(
         "Conv2d",
         || Conv2d::new(3, 8, [3, 5], Cpu).unwrap(),
         |d| skip_init!(Conv2d, 3, 8, [3, 5].into(), device = d).unwrap(),
     );
-    check(
-        "Conv3d",
-        || modules::new!(Conv3d, 2, 4, 2.into(), bias = false, dtype = F64).unwrap(),
-        |d| skip_init!(Conv3d, 2, 4, 2.into(), bias = false, device = d, dtype = F64).unwrap(),
-    );
+    same_args!(check, "Conv3d", Conv3d, 2, 4, 2.into(), bias = false, dtype = F64);
     check(
         "ConvTranspose1d",
         || ConvTranspose1d::new(4, 6, 3, Cpu).unwrap(),
         |d| skip_init!(ConvTranspose1d, 4, 6, 3.into(), device = d).unwrap(),
     );
-    check(
+    same_args!(
+        check,
         "ConvTranspose2d",
-        || modules::new!(ConvTranspose2d, 4, 6, [2, 3].into(), groups = 2).unwrap(),
-        |d| skip_init!(ConvTranspose2d, 4, 6, [2, 3].into(), groups = 2, device = d).unwrap(),
+        ConvTranspose2d,
+        4,
+        6,
+        [2, 3].into(),
+        groups = 2
     );
     check(
         "ConvTranspose3d",
         || ConvTranspose3d::new(2, 3, 2, Cpu).unwrap(),
         |d| skip_init!(ConvTranspose3d, 2, 3, 2.into(), device = d).unwrap(),
     );
-    check(
-        "EmbeddingBag",
-        || modules::new!(EmbeddingBag, 20, 6, padding_idx = Some(3)).unwrap(),
-        |d| skip_init!(EmbeddingBag, 20, 6, padding_idx = Some(3), device = d).unwrap(),
-    );
+    same_args!(check, "EmbeddingBag", EmbeddingBag, 20, 6, padding_idx = Some(3));
     check(
         "GroupNorm",
         || GroupNorm::new(2, 6, Cpu).unwrap(),
@@ -124,11 +127,7 @@ fn conv_norm_bilinear_identity_skip_init_then_reset_equals_new() {
         || BatchNorm1d::new(5, Cpu).unwrap(),
         |d| skip_init!(BatchNorm1d, 5, device = d).unwrap(),
     );
-    check(
-        "BatchNorm2d",
-        || modules::new!(BatchNorm2d, 5, dtype = F16).unwrap(),
-        |d| skip_init!(BatchNorm2d, 5, device = d, dtype = F16).unwrap(),
-    );
+    same_args!(check, "BatchNorm2d", BatchNorm2d, 5, dtype = F16);
     check(
         "BatchNorm3d",
         || BatchNorm3d::new(5, Cpu).unwrap(),
@@ -153,11 +152,7 @@ fn conv_norm_bilinear_identity_skip_init_then_reset_equals_new() {
             .unwrap()
         },
     );
-    check(
-        "InstanceNorm3d",
-        || modules::new!(InstanceNorm3d, 5, affine = true).unwrap(),
-        |d| skip_init!(InstanceNorm3d, 5, affine = true, device = d).unwrap(),
-    );
+    same_args!(check, "InstanceNorm3d", InstanceNorm3d, 5, affine = true);
 }
 
 /// `new` and `skip_init` + `reset_parameters` give the same values, on the cpu and from meta.
@@ -180,30 +175,21 @@ fn reset_equals_new<M: Module>(what: &str, new: impl Fn() -> M, skip: impl Fn(De
     }
 }
 
-/// [`reset_equals_new`] of `new!(Type, args...)` against `skip_init!(Type, args..., device = d)`.
-macro_rules! same_after_reset {
-    ($what:literal, $ty:ident, $($args:tt)*) => {
-        reset_equals_new(
-            $what,
-            || modules::new!($ty, $($args)*).unwrap(),
-            |d| skip_init!($ty, $($args)*, device = d).unwrap(),
-        )
-    };
-}
-
 /// MultiheadAttention, the recurrent modules and cells, the transformer layers, Sequential,
 /// ModuleDict and Dropout: `skip_init` on the cpu, or on meta then `to_empty`, followed by
 /// `reset_parameters`, equals `new` (one seed for each path).
 #[test]
 fn attention_recurrent_transformer_container_skip_init_then_reset_equals_new() {
-    same_after_reset!(
+    same_args!(
+        reset_equals_new,
         "MultiheadAttention",
         MultiheadAttention,
         16,
         4,
         add_bias_kv = true
     );
-    same_after_reset!(
+    same_args!(
+        reset_equals_new,
         "MultiheadAttention kdim",
         MultiheadAttention,
         8,
@@ -211,7 +197,8 @@ fn attention_recurrent_transformer_container_skip_init_then_reset_equals_new() {
         kdim = Some(3),
         vdim = Some(5)
     );
-    same_after_reset!(
+    same_args!(
+        reset_equals_new,
         "LSTM",
         Lstm,
         5,
@@ -220,26 +207,28 @@ fn attention_recurrent_transformer_container_skip_init_then_reset_equals_new() {
         bidirectional = true,
         proj_size = 3
     );
-    same_after_reset!("GRU", Gru, 5, 6);
-    same_after_reset!("RNN", Rnn, 5, 6, num_layers = 3);
-    same_after_reset!("RNNCell", RnnCell, 2, 3);
-    same_after_reset!("LSTMCell", LstmCell, 2, 3);
-    same_after_reset!("GRUCell", GruCell, 2, 3);
-    same_after_reset!(
+    same_args!(reset_equals_new, "GRU", Gru, 5, 6);
+    same_args!(reset_equals_new, "RNN", Rnn, 5, 6, num_layers = 3);
+    same_args!(reset_equals_new, "RNNCell", RnnCell, 2, 3);
+    same_args!(reset_equals_new, "LSTMCell", LstmCell, 2, 3);
+    same_args!(reset_equals_new, "GRUCell", GruCell, 2, 3);
+    same_args!(
+        reset_equals_new,
         "TransformerEncoderLayer",
         TransformerEncoderLayer,
         8,
         2,
         dim_feedforward = 16
     );
-    same_after_reset!(
+    same_args!(
+        reset_equals_new,
         "TransformerDecoderLayer",
         TransformerDecoderLayer,
         8,
         2,
         dim_feedforward = 16
     );
-    same_after_reset!("Sequential", Sequential, mlp());
-    same_after_reset!("ModuleDict", ModuleDict, dict());
-    same_after_reset!("Dropout", Dropout, 0.2);
+    same_args!(reset_equals_new, "Sequential", Sequential, mlp());
+    same_args!(reset_equals_new, "ModuleDict", ModuleDict, dict());
+    same_args!(reset_equals_new, "Dropout", Dropout, 0.2);
 }
