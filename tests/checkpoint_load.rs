@@ -129,10 +129,8 @@ fn save_then_load_is_exact_for_every_dtype() {
         #[module(buffer = [], init = init::constant(5.0), dtype = I64)]
         scalar: Buffer,
     }
-    let dir = tempfile::tempdir().unwrap();
     let a = modules::new!(AllDtypes, 37).unwrap();
-    let path = dir.path().join("all.safetensors");
-    a.save_safetensors(&path).unwrap();
+    let (_dir, path) = common::saved(&a, "all.safetensors");
     let mut b = skip_init!(AllDtypes, 37).unwrap();
     b.load_safetensors(&path, LoadOptions::strict()).unwrap();
     assert_eq!(bytes_of(&a), bytes_of(&b));
@@ -187,10 +185,8 @@ fn llama_and_bert_round_trip_through_single_and_sharded_files() {
 
 #[test]
 fn a_tied_weight_is_saved_once_and_loads_from_either_name() {
-    let dir = tempfile::tempdir().unwrap();
     let a = tiny_llama_tied();
-    let path = dir.path().join("tied.safetensors");
-    a.save_safetensors(&path).unwrap();
+    let (dir, path) = common::saved(&a, "tied.safetensors");
     let keys: Vec<String> = file_bytes(&path).into_iter().map(|(k, _)| k).collect();
     assert!(keys.contains(&"model.embed_tokens.weight".to_string()));
     assert!(
@@ -218,10 +214,8 @@ fn a_tied_weight_is_saved_once_and_loads_from_either_name() {
 
 #[test]
 fn both_names_of_a_tie_with_different_bytes_is_an_error_naming_both() {
-    let dir = tempfile::tempdir().unwrap();
     let untied = modules::new!(Llama, LlamaConfig::tiny()).unwrap();
-    let path = dir.path().join("untied.safetensors");
-    untied.save_safetensors(&path).unwrap();
+    let (_dir, path) = common::saved(&untied, "untied.safetensors");
     let mut b = tiny_llama_tied();
     let before = bytes_of(&b);
     common::assert_error_names(

@@ -144,10 +144,8 @@ fn dry_run_on_meta_reports_what_a_load_would_and_writes_nothing() {
 
 #[test]
 fn casts_are_fused_into_the_copy_and_only_when_asked() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("f32.safetensors");
     let a = modules::new!(Linear, 8, 4).unwrap();
-    a.save_safetensors(&path).unwrap();
+    let (_dir, path) = common::saved(&a, "f32.safetensors");
     let mut b = skip_init!(Linear, 8, 4, dtype = BF16).unwrap();
     let before = bytes_of(&b);
     assert!(b.load_safetensors(&path, LoadOptions::strict()).is_err());
@@ -179,10 +177,8 @@ fn casts_are_fused_into_the_copy_and_only_when_asked() {
 
 #[test]
 fn key_mapping_and_partial_loads_into_a_sub_module() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("bert.safetensors");
     let full = modules::new!(Bert, BertConfig::tiny()).unwrap();
-    full.save_safetensors(&path).unwrap();
+    let (dir, path) = common::saved(&full, "bert.safetensors");
     let mut fresh = skip_init!(Bert, BertConfig::tiny()).unwrap();
     let r = fresh
         .encoder
@@ -220,10 +216,8 @@ fn key_mapping_and_partial_loads_into_a_sub_module() {
 
 #[test]
 fn zero_copy_views_the_file_and_writes_stay_private() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("llama.safetensors");
     let a = modules::new!(Llama, LlamaConfig::tiny()).unwrap();
-    a.save_safetensors(&path).unwrap();
+    let (_dir, path) = common::saved(&a, "llama.safetensors");
     let on_disk = std::fs::read(&path).unwrap();
     for device in [Cpu, Meta] {
         let mut b = skip_init!(Llama, LlamaConfig::tiny(), device = device).unwrap();
@@ -332,10 +326,8 @@ fn misaligned_tensor_data_loads_through_a_copy_in_every_mode() {
 
 #[test]
 fn zero_copy_tensors_outlive_the_file_name_and_the_loader() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("lin.safetensors");
     let a = modules::new!(Linear, 64, 32).unwrap();
-    a.save_safetensors(&path).unwrap();
+    let (_dir, path) = common::saved(&a, "lin.safetensors");
     let mut b = skip_init!(Linear, 64, 32, device = Meta).unwrap();
     b.load_safetensors(&path, LoadOptions::strict().zero_copy(true))
         .unwrap();
@@ -354,10 +346,8 @@ fn zero_copy_tensors_outlive_the_file_name_and_the_loader() {
 /// absent, it is not missing; and it is never saved.
 #[test]
 fn keys_of_non_persistent_buffers_are_ignored_never_required_never_saved() {
-    let dir = tempfile::tempdir().unwrap();
     let m = modules::new!(common::Model, 10, 4, n_layers = 1).unwrap();
-    let path = dir.path().join("model.safetensors");
-    m.save_safetensors(&path).unwrap();
+    let (_dir, path) = common::saved(&m, "model.safetensors");
     let saved = std::fs::read(&path).unwrap();
     let names = safetensors::SafeTensors::deserialize(&saved)
         .unwrap()

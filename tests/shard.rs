@@ -36,10 +36,8 @@ fn sharded(r: usize, world: usize, plan: &ShardPlan) -> Llama {
 
 #[test]
 fn each_rank_loads_exactly_its_part_for_fsdp_and_tensor_parallel_plans() {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("llama.safetensors");
     let full = modules::new!(Llama, LlamaConfig::tiny()).unwrap();
-    full.save_safetensors(&path).unwrap();
+    let (_dir, path) = common::saved(&full, "llama.safetensors");
     let whole: std::collections::HashMap<String, Vec<u8>> = tensor_bytes(&full).into_iter().collect();
     for plan in [ShardPlan::fsdp(), tensor_parallel_plan()] {
         for world in [1, 2, 3] {

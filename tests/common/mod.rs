@@ -3,6 +3,15 @@
 
 use modules::prelude::*;
 
+/// `m` saved as safetensors file `name` in a fresh temporary folder; the folder lives as long
+/// as the returned guard.
+pub fn saved(m: &(impl Module + ?Sized), name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join(name);
+    m.save_safetensors(&path).unwrap();
+    (dir, path)
+}
+
 pub mod builders;
 pub mod stats;
 pub mod values;
