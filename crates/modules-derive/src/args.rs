@@ -115,7 +115,7 @@ impl CallArgs {
         });
     }
 
-    /// A closure `|builder| builder.push(a).push(b).kw(c).finish()` for `__private_0_1::*_with`,
+    /// A closure `|b| b.__positional(x).__positional(y).kw(z).__finish()` for `__private_0_1::*_with`,
     /// building a `module`, whose keywords are checked by name when it is given (see
     /// [`names_a_concrete_type`]). `finish_span` is where a missing required argument is reported.
     pub fn builder_closure(

@@ -72,7 +72,7 @@ pub fn emit(names: &Names<'_>, vis: &Visibility) -> TokenStream {
             where
                 #(#finish_bounds,)*
             {
-                #finish_body
+                self.finish()
             }
         }
 

@@ -6,8 +6,9 @@
 //! Trait selection needs the constant, so rustc evaluates it while type-checking: a known
 //! name gives `true` and the builder passes through; an unknown one panics with the message,
 //! at the keyword (`#[track_caller]`), and the builder's type becomes an error type, so the
-//! setter call after it (`.biass(x)`) reports nothing more. The message is assembled in a `const fn`, by hand, because a constant's
-//! panic takes one `&str` and no crate formats one at compile time.
+//! setter call after it (`.biass(x)`) reports nothing more. The message is assembled in a
+//! `const fn`, by hand, because a constant's panic takes one `&str` and no crate formats one
+//! at compile time.
 
 /// A constructor's argument names, for the message.
 #[derive(Clone, Copy, Debug)]

@@ -154,7 +154,7 @@ impl<A, S> SingleArg<A, S> {
     where
         S: __private_0_1::SingleArgGiven<A>,
     {
-        self.0.value()
+        self.finish()
     }
 }
 
