@@ -122,7 +122,7 @@ pub mod prelude {
         TransformerDecoder, TransformerDecoderLayer, TransformerEncoder, TransformerEncoderLayer,
     };
     pub use crate::{
-        layer, new, skip_init, Buffer, DType, DType::*, Device, Device::*, Error, Module, Parameter,
-        SupportsDevice, Tensor, TensorOptions,
+        layer, new, skip_init, Buffer, DType, DType::*, Device, Device::*, Error, Module, ModuleExt,
+        Parameter, SupportsDevice, Tensor, TensorOptions,
     };
 }

@@ -6,7 +6,7 @@ use candle_core::{DType as CDType, Device as CDevice, Shape};
 use candle_nn::var_builder::{SimpleBackend, VarBuilder};
 
 use super::tensor::ToCandle;
-use crate::{Module, SharedTensor};
+use crate::{Module, ModuleExt, SharedTensor};
 
 /// The state dict of a module (every parameter and persistent buffer, by PyTorch's names),
 /// served to candle by name. Each `get` converts one tensor ([`ToCandle`]): one copy.

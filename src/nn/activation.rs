@@ -1,8 +1,8 @@
 //! Parameter-free activation modules: `nn.ReLU`, `nn.GELU`, `nn.SiLU`, `nn.Tanh`, `nn.Sigmoid`,
 //! `nn.Softmax`, `nn.LogSoftmax`.
 
+use super::base::*;
 use super::repr::py_bool;
-use crate::prelude::*;
 
 /// A module whose only option is `inplace`, printed as PyTorch prints it (`inplace=True` or
 /// nothing).

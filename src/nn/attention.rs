@@ -1,6 +1,7 @@
 //! `nn.MultiheadAttention`; its output projection is in `linear.rs`.
 
-use crate::prelude::*;
+use super::base::*;
+use super::linear::NonDynamicallyQuantizableLinear;
 
 /// Multi-head attention (`nn.MultiheadAttention`) with PyTorch's parameters, names, order
 /// and default initialization:

@@ -5,8 +5,8 @@
 //! when `track_running_stats`. They differ in their names and defaults: batch norms are
 //! affine and track running stats, instance norms do neither unless asked.
 
+use super::base::*;
 use super::repr::{py_bool, py_float, py_opt_float};
-use crate::prelude::*;
 
 /// `_NormBase.extra_repr`.
 fn norm_repr(

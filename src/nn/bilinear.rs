@@ -1,7 +1,7 @@
 //! `nn.Bilinear`.
 
+use super::base::*;
 use super::repr::py_bool;
-use crate::prelude::*;
 
 /// `y = x₁ᵀ A x₂ + b` (`nn.Bilinear`): weight `[out, in1, in2]` and bias `[out]`, both
 /// U(±1/√in1), as in PyTorch. `in1_features = 0` is an error.

@@ -12,7 +12,7 @@
 
 use std::fmt;
 
-use crate::prelude::*;
+use super::base::*;
 
 /// Builds one member of a container on the options it is given. Write one with
 /// [`layer!`](crate::layer), or by hand for a module built some other way.

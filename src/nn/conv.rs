@@ -13,9 +13,9 @@
 //! # Ok::<(), modules::Error>(())
 //! ```
 
+use super::base::*;
 pub use super::conv_args::{Padding, PaddingMode, Size};
 use super::repr::py_tuple;
-use crate::prelude::*;
 
 /// `_ConvNd.__init__`'s checks, in its order.
 fn check_conv(

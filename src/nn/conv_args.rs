@@ -3,8 +3,8 @@
 
 use std::fmt;
 
+use super::base::IntoArg;
 use super::repr::py_tuple;
-use crate::IntoArg;
 
 /// A per-dimension size of a convolution (kernel size, stride, dilation, output padding): one
 /// number for every dimension (PyTorch's `3`) or one per dimension (PyTorch's `(3, 5)`).

@@ -1,7 +1,7 @@
 //! `nn.Dropout`: no parameters, only its probability (what a checkpoint and a repr see).
 
+use super::base::*;
 use super::repr::{py_bool, py_float};
-use crate::prelude::*;
 
 /// Dropout (`nn.Dropout`): holds the probability `p` of zeroing an element; no parameters
 /// or buffers. Prints like PyTorch: `Dropout(p=0.1, inplace=False)`.

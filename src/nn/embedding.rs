@@ -1,6 +1,6 @@
 //! `nn.Embedding`.
 
-use crate::prelude::*;
+use super::base::*;
 
 /// A lookup table (`nn.Embedding`): weight `[num_embeddings, embedding_dim]` ~ N(0, 1), with
 /// the `padding_idx` row zeroed. A negative `padding_idx` counts from the end, as in PyTorch.

@@ -2,8 +2,8 @@
 
 use std::fmt;
 
+use super::base::*;
 use super::embedding::{embedding_weight, norm_options_repr, resolve_padding_index};
-use crate::prelude::*;
 
 /// How an [`EmbeddingBag`] reduces a bag (`mode`); printed quoted, like PyTorch (`'mean'`).
 ///

@@ -1,7 +1,7 @@
 //! `nn.GroupNorm`.
 
+use super::base::*;
 use super::repr::{py_bool, py_float};
-use crate::prelude::*;
 
 /// Group normalization (`nn.GroupNorm`): weight ones and bias zeros over `num_channels`, which
 /// must be divisible by `num_groups`.

@@ -1,6 +1,6 @@
 //! `nn.Identity`.
 
-use crate::prelude::*;
+use super::base::*;
 
 /// A placeholder that holds nothing (`nn.Identity`): no parameters, no buffers.
 ///

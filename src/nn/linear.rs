@@ -1,8 +1,8 @@
 //! `nn.Linear`, and `NonDynamicallyQuantizableLinear`, the `Linear` subclass PyTorch uses for
 //! the output projection of `MultiheadAttention`.
 
+use super::base::*;
 use super::repr::py_bool;
-use crate::prelude::*;
 
 /// `y = x Wᵀ + b` (`nn.Linear`): weight `[out_features, in_features]` with PyTorch's default
 /// init `kaiming_uniform(a = √5)` = U(±1/√in), bias U(±1/√in).

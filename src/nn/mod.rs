@@ -3,6 +3,7 @@
 
 mod activation;
 mod attention;
+mod base;
 mod batch_norm;
 mod bilinear;
 mod container;

@@ -1,7 +1,7 @@
 //! `nn.LayerNorm` and `nn.RMSNorm`.
 
+use super::base::*;
 use super::repr::{py_bool, py_float, py_tuple};
-use crate::prelude::*;
 
 /// Layer normalization (`nn.LayerNorm`): weight ones and bias zeros over `normalized_shape`.
 ///

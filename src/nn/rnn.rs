@@ -12,9 +12,9 @@
 //! `device`), although `nn.LSTM(..., device='meta')` works. We fix that deliberately: every
 //! module here builds on any device, and `skip_init!` + `reset_parameters()` equals `new`.
 
+use super::base::*;
 use super::repr::{py_bool, py_float};
 pub use super::rnn_cell::{RnnMode, RnnNonlinearity};
-use crate::prelude::*;
 
 /// The parameters of a recurrent module, by PyTorch's flat names, in registration order.
 /// A [`Module`] with no children, declared `flatten` by [`Rnn`], [`Lstm`] and [`Gru`] so that

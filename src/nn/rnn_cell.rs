@@ -3,7 +3,7 @@
 //! count ([`RnnMode::gates`]), so one macro writes both. The kinds of recurrence, shared with
 //! the multi-layer modules, are here too.
 
-use crate::prelude::*;
+use super::base::*;
 
 /// Which recurrence a module computes: it decides the gate count (rows per gate block).
 ///

@@ -1,9 +1,12 @@
 //! `nn.TransformerEncoderLayer`, `nn.TransformerDecoderLayer`, `nn.TransformerEncoder` and
 //! `nn.TransformerDecoder`, with PyTorch's child names, order and print format.
 
+use super::attention::MultiheadAttention;
+use super::base::*;
+use super::dropout::Dropout;
+use super::linear::Linear;
+use super::norm::LayerNorm;
 pub use super::transformer_options::{Activation, NormBuilder, StackNorm};
-use crate::prelude::*;
-use crate::ResetPass;
 
 /// One encoder layer (`nn.TransformerEncoderLayer`): children `self_attn`
 /// ([`MultiheadAttention`]), `linear1`, `dropout`, `linear2`, `norm1`, `norm2`, `dropout1`,

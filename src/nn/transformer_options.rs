@@ -4,9 +4,8 @@
 use std::fmt;
 use std::sync::Arc;
 
-use super::norm::{LayerNormArgs, RmsNormArgs};
-use crate::prelude::*;
-use crate::IntoArg;
+use super::base::*;
+use super::norm::{LayerNorm, LayerNormArgs, RmsNorm, RmsNormArgs};
 
 /// The feed-forward activation of a transformer layer. PyTorch stores a function here (not a
 /// module), so it is not a child and does not appear in the repr.

@@ -5,8 +5,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::Error;
-
 /// A device, written and parsed as PyTorch writes it: `cpu`, `cuda` (= `cuda:0`), `cuda:1`, `meta`.
 ///
 /// ```
@@ -44,11 +42,25 @@ impl fmt::Display for Device {
     }
 }
 
-impl FromStr for Device {
-    type Err = Error;
+/// A device string that is not `cpu`, `cuda`, `cuda:N` or `meta`; it converts into
+/// [`Error::BadDevice`](crate::Error::BadDevice) with `?`.
+///
+/// ```
+/// let e = "gpu".parse::<modules_core::Device>().unwrap_err();
+/// assert_eq!(e.found, "gpu");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected a device string like \"cpu\", \"cuda\", \"cuda:1\" or \"meta\", found {found:?}")]
+pub struct ParseDeviceError {
+    /// The string given.
+    pub found: String,
+}
 
-    fn from_str(s: &str) -> Result<Self, Error> {
-        let bad = || Error::BadDevice { found: s.to_string() };
+impl FromStr for Device {
+    type Err = ParseDeviceError;
+
+    fn from_str(s: &str) -> Result<Self, ParseDeviceError> {
+        let bad = || ParseDeviceError { found: s.to_string() };
         match s {
             "cpu" => Ok(Device::Cpu),
             "meta" => Ok(Device::Meta),

@@ -5,8 +5,6 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::Error;
-
 /// The element type of a tensor.
 ///
 /// ```
@@ -74,7 +72,7 @@ impl DType {
         }
     }
 
-    /// `true` for the floating-point dtypes (the ones `Module::to(dtype)` converts).
+    /// `true` for the floating-point dtypes (the ones `ModuleExt::to_dtype` converts).
     pub fn is_float(self) -> bool {
         matches!(self, DType::F32 | DType::F64 | DType::F16 | DType::BF16) || self.is_fp8()
     }
@@ -127,11 +125,25 @@ impl fmt::Display for DType {
     }
 }
 
+/// A dtype name that is neither a safetensors nor a PyTorch name; it converts into
+/// [`Error::BadDType`](crate::Error::BadDType) with `?`.
+///
+/// ```
+/// let e = "float".parse::<modules_core::DType>().unwrap_err();
+/// assert_eq!(e.found, "float");
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("expected a dtype name like \"F32\", \"BF16\" or \"torch.float16\", found {found:?}")]
+pub struct ParseDTypeError {
+    /// The string given.
+    pub found: String,
+}
+
 impl FromStr for DType {
-    type Err = Error;
+    type Err = ParseDTypeError;
 
     /// Parses a safetensors name (`F32`, `BF16`, `BOOL`, ...) or a PyTorch name (`torch.float32`).
-    fn from_str(s: &str) -> Result<Self, Error> {
+    fn from_str(s: &str) -> Result<Self, ParseDTypeError> {
         // Checkpoint headers name every tensor's dtype: the common names first, by match.
         match s {
             "F32" => return Ok(DType::F32),
@@ -143,7 +155,7 @@ impl FromStr for DType {
         DType::ALL
             .into_iter()
             .find(|d| d.safetensors_name() == s || d.torch_name() == s)
-            .ok_or_else(|| Error::BadDType { found: s.to_string() })
+            .ok_or_else(|| ParseDTypeError { found: s.to_string() })
     }
 }
 

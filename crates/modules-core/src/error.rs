@@ -2,32 +2,28 @@
 
 #![forbid(unsafe_code)]
 
+use crate::device::ParseDeviceError;
+use crate::dtype::ParseDTypeError;
 use crate::{DType, Device};
 
 /// Everything that can go wrong in `modules`. Messages say what was expected and what was found.
 ///
 /// ```
 /// use modules_core::{Device, Error};
-/// let e = "gpu".parse::<Device>().unwrap_err();
-/// assert!(matches!(e, Error::BadDevice { .. }));
+/// let e: Error = "gpu".parse::<Device>().unwrap_err().into();
+/// assert!(matches!(e, Error::BadDevice(_)));
 /// assert_eq!(e.to_string(), "expected a device string like \"cpu\", \"cuda\", \"cuda:1\" or \"meta\", found \"gpu\"");
 /// ```
 #[derive(Debug, thiserror::Error)]
 #[non_exhaustive]
 pub enum Error {
     /// A device string that is not `cpu`, `cuda`, `cuda:N` or `meta`.
-    #[error("expected a device string like \"cpu\", \"cuda\", \"cuda:1\" or \"meta\", found {found:?}")]
-    BadDevice {
-        /// The string given.
-        found: String,
-    },
+    #[error(transparent)]
+    BadDevice(#[from] ParseDeviceError),
 
     /// A dtype name that is not known.
-    #[error("expected a dtype name like \"F32\", \"BF16\" or \"torch.float16\", found {found:?}")]
-    BadDType {
-        /// The string given.
-        found: String,
-    },
+    #[error(transparent)]
+    BadDType(#[from] ParseDTypeError),
 
     /// Reading or copying the data of a meta tensor, which has none.
     #[error("Cannot copy out of meta tensor; no data! {hint}")]

@@ -10,7 +10,6 @@ use syn::spanned::Spanned;
 use syn::{Expr, Ident, Path, Token};
 
 use crate::errors::Errors;
-use crate::names::respan;
 
 pub enum Arg {
     Positional(Expr),
@@ -200,4 +199,20 @@ impl CallArgs {
         let errors = self.errors.to_compile_error();
         Some(quote!({ #errors ::std::panic!() }))
     }
+}
+
+/// `tokens` with every span set to `span`, inside groups too.
+pub fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
+    tokens
+        .into_iter()
+        .map(|mut t| {
+            if let proc_macro2::TokenTree::Group(g) = &t {
+                let mut inner = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
+                inner.set_span(span);
+                return inner.into();
+            }
+            t.set_span(span);
+            t
+        })
+        .collect()
 }

@@ -3,37 +3,14 @@
 //! and reported at once.
 
 use proc_macro2::Span;
-use syn::parse::{Parse, ParseStream};
 use syn::punctuated::Punctuated;
 use syn::spanned::Spanned;
-use syn::{Expr, Ident, LitStr, Path, Token, Type};
+use syn::{Expr, LitStr, Path, Token};
 
 use crate::args::CallArgs;
 pub use crate::errors::Errors;
 use crate::keys::{Given, RawField, Takes, Value, FIELD_KEYS};
-pub use crate::model::{member_name, Build, Field, FieldKind};
-
-/// One declared constructor argument: `name: Type` or `name: Type = default`.
-pub struct ArgDecl {
-    pub name: Ident,
-    pub ty: Type,
-    pub default: Option<Expr>,
-}
-
-impl Parse for ArgDecl {
-    fn parse(input: ParseStream) -> syn::Result<Self> {
-        let name: Ident = input.parse()?;
-        input.parse::<Token![:]>()?;
-        let ty: Type = input.parse()?;
-        let default = if input.peek(Token![=]) {
-            input.parse::<Token![=]>()?;
-            Some(input.parse()?)
-        } else {
-            None
-        };
-        Ok(ArgDecl { name, ty, default })
-    }
-}
+pub use crate::model::{member_name, ArgDecl, Build, Field, FieldKind};
 
 /// `#[module(...)]` on the struct.
 #[derive(Default)]

@@ -209,7 +209,7 @@ fn finish(names: &Names<'_>) -> (Vec<TokenStream>, TokenStream) {
             // underlines only it.
             Some(default) => {
                 let check = names.diagnostic(name, "default");
-                let check = crate::names::respan(check, default.span());
+                let check = crate::args::respan(check, default.span());
                 let checked = quote_spanned!(default.span()=> <_ as #check<#ty>>::check(#default));
                 quote! {
                     let #name = match #p::Slot::into_option(self.#name) {

@@ -2,9 +2,32 @@
 //! and how the generated constructor builds it.
 
 use proc_macro2::Span;
-use syn::{Expr, Type};
+use syn::parse::{Parse, ParseStream};
+use syn::{Expr, Ident, Token, Type};
 
 use crate::args::CallArgs;
+
+/// One declared constructor argument: `name: Type` or `name: Type = default`.
+pub struct ArgDecl {
+    pub name: Ident,
+    pub ty: Type,
+    pub default: Option<Expr>,
+}
+
+impl Parse for ArgDecl {
+    fn parse(input: ParseStream) -> syn::Result<Self> {
+        let name: Ident = input.parse()?;
+        input.parse::<Token![:]>()?;
+        let ty: Type = input.parse()?;
+        let default = if input.peek(Token![=]) {
+            input.parse::<Token![=]>()?;
+            Some(input.parse()?)
+        } else {
+            None
+        };
+        Ok(ArgDecl { name, ty, default })
+    }
+}
 
 /// How a field is built by the generated constructor.
 pub enum Build {

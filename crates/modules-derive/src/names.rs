@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 use syn::{Ident, Path};
 
-use crate::attr::ArgDecl;
+use crate::model::ArgDecl;
 
 /// The names every part of the emission shares.
 pub struct Names<'a> {
@@ -52,20 +52,4 @@ impl Names<'_> {
             quote!(#builder_ty { __position: ::std::marker::PhantomData, #(#names: #a::NotGiven),* }),
         )
     }
-}
-
-/// `tokens` with every span set to `span`, inside groups too.
-pub fn respan(tokens: TokenStream, span: proc_macro2::Span) -> TokenStream {
-    tokens
-        .into_iter()
-        .map(|mut t| {
-            if let proc_macro2::TokenTree::Group(g) = &t {
-                let mut inner = proc_macro2::Group::new(g.delimiter(), respan(g.stream(), span));
-                inner.set_span(span);
-                return inner.into();
-            }
-            t.set_span(span);
-            t
-        })
-        .collect()
 }

@@ -43,7 +43,7 @@ use layout::Layout;
 ///
 /// ```
 /// use modules_core::checkpoint::{Checkpoint, LoadOptions};
-/// use modules_core::{Device, Module, Parameter, Part, Tensor, Visitor};
+/// use modules_core::{Device, Module, ModuleExt, Parameter, Part, Tensor, Visitor};
 ///
 /// struct Scale { w: Parameter }
 /// impl Module for Scale {

@@ -4,7 +4,9 @@
 #![forbid(unsafe_code)]
 
 use crate::tensor::IntoShape;
-use crate::{Buffer, DType, Device, Error, Initializer, Module, Parameter, Result, Tensor, TensorOptions};
+use crate::{
+    Buffer, DType, Device, Error, Initializer, Module, ModuleExt, Parameter, Result, Tensor, TensorOptions,
+};
 
 /// A module that can be built on any device and dtype from its constructor arguments.
 ///

@@ -1,6 +1,7 @@
 //! Copying the values of one module into another of the same architecture.
 
-use super::Module;
+use super::ext::ModuleExt;
+use super::visit::Module;
 use crate::{Device, Error, Result, SharedTensor};
 
 /// Copies every tensor of `from`'s state dict into the tensor of the same name in `to`'s,
@@ -47,8 +48,8 @@ pub fn copy_values(from: &dyn Module, to: &dyn Module) -> Result<()> {
 }
 
 fn check_same_layout<'a>(
-    src: &'a super::StateDict,
-    dst: &'a super::StateDict,
+    src: &'a super::traverse::StateDict,
+    dst: &'a super::traverse::StateDict,
 ) -> Result<Vec<(&'a str, &'a SharedTensor, &'a SharedTensor)>> {
     let mismatch = |message: String| Error::InvalidArgument {
         function: "copy_values",

@@ -1,187 +1,22 @@
-//! The [`Module`] trait: one read-only visitor that every traversal is built on.
+//! The [`Module`] trait, which a type implements (`visit`), and [`ModuleExt`], every walk of
+//! the tree built on it.
+//!
+//! The files depend one way: `visit` (the trait) ← `traverse` (the walks) ← `ext` (the walks
+//! as methods); `copy`, `parts` and `repr` build on `visit` alone.
 
 #![forbid(unsafe_code)]
 
 mod copy;
+mod ext;
 mod parts;
 mod repr;
 mod traverse;
+mod visit;
 
 pub use copy::copy_values;
+pub use ext::ModuleExt;
 pub use parts::Part;
 pub use repr::module_repr;
+pub use traverse::StateDict;
 pub(crate) use traverse::{named_slots, NamedSlot};
-pub use traverse::{ResetPass, StateDict};
-
-use crate::{Buffer, DType, Device, Parameter, Result};
-
-/// What a module shows to a traversal: its own parameters, buffers and child modules, in
-/// declaration order.
-pub trait Visitor<'a> {
-    /// An own parameter.
-    fn parameter(&mut self, name: &str, p: &'a Parameter);
-    /// An own buffer.
-    fn buffer(&mut self, name: &str, b: &'a Buffer);
-    /// A child module.
-    fn module(&mut self, name: &str, m: &'a dyn Module);
-}
-
-/// A neural-network module: a tree of named parameters, buffers and child modules.
-///
-/// Implementations provide [`Module::visit`] (the derive writes it); everything else —
-/// names, state dicts, moves between devices, printing — is built on it. The trait is
-/// object safe: children may be `Box<dyn Module>`.
-///
-/// Parameters and buffers are shared slots (see [`Parameter`]), so the moving methods work
-/// through `&self` internally; they take `&mut self` to say that they change the module.
-///
-/// ```
-/// use modules_core::{Device, Module, Parameter, Part, Tensor, Visitor};
-///
-/// struct Scale { w: Parameter }
-/// impl Module for Scale {
-///     fn type_name(&self) -> &str { "Scale" }
-///     fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) { self.w.visit_part("w", v) }
-/// }
-///
-/// let mut m = Scale { w: Parameter::new(Tensor::empty([3], Device::Meta).unwrap()) };
-/// assert_eq!(m.num_parameters(), 3);
-/// m.to_empty(Device::Cpu).unwrap();
-/// assert_eq!(m.named_parameters()[0].0, "w");
-/// assert_eq!(m.w.device(), Device::Cpu);
-/// ```
-pub trait Module {
-    /// The class name printed by `Display` (`Linear`).
-    fn type_name(&self) -> &str;
-
-    /// Visits own parameters, buffers and children in declaration order.
-    fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>);
-
-    /// PyTorch's `extra_repr`: the text inside `Linear(...)`.
-    fn extra_repr(&self) -> String {
-        String::new()
-    }
-
-    /// Whether `Display` groups identical consecutive children (`ModuleList`).
-    fn groups_repeated_children(&self) -> bool {
-        false
-    }
-
-    /// `(name, parameter)` for every parameter of the tree, each tied parameter once (the
-    /// first name in traversal order wins, as PyTorch's `remove_duplicate=True`).
-    fn named_parameters(&self) -> Vec<(String, &Parameter)> {
-        traverse::named_parameters(&|v| self.visit(v))
-    }
-
-    /// Every parameter, tied ones once.
-    fn parameters(&self) -> Vec<&Parameter> {
-        self.named_parameters().into_iter().map(|(_, p)| p).collect()
-    }
-
-    /// `(name, buffer)` for every buffer of the tree, shared ones once.
-    fn named_buffers(&self) -> Vec<(String, &Buffer)> {
-        traverse::named_buffers(&|v| self.visit(v))
-    }
-
-    /// `(name, module)` for this module (named `""`) and every module below it, pre-order.
-    fn named_modules(&self) -> Vec<(String, &dyn Module)>
-    where
-        Self: Sized,
-    {
-        traverse::named_modules(self)
-    }
-
-    /// `(name, child)` for the direct children.
-    fn children(&self) -> Vec<(String, &dyn Module)> {
-        traverse::children(&|v| self.visit(v))
-    }
-
-    /// Number of parameter elements, tied ones once. Works on meta; allocates nothing.
-    fn num_parameters(&self) -> usize {
-        traverse::num_parameters(&|v| self.visit(v))
-    }
-
-    /// Every parameter and persistent buffer by name, in PyTorch's order (own parameters,
-    /// own buffers, then children), tied tensors under each of their names.
-    fn state_dict(&self) -> StateDict {
-        traverse::state_dict(&|v| self.visit(v))
-    }
-
-    /// Moves every parameter and buffer to `device` without initializing them
-    /// (`Module.to_empty`): shapes, dtypes, `requires_grad`, persistence and ties are kept.
-    /// On the CPU the whole module is one allocation of zero pages. All or nothing: on error
-    /// the module is unchanged.
-    fn to_empty(&mut self, device: Device) -> Result<()> {
-        traverse::to_empty(&|v| self.visit(v), device)
-    }
-
-    /// Copies every parameter and buffer to `device` (`Module.to`). From meta this is an error
-    /// with PyTorch's hint to use `to_empty`. All or nothing.
-    fn to(&mut self, device: Device) -> Result<()> {
-        traverse::to_device(&|v| self.visit(v), device)
-    }
-
-    /// Converts every floating-point parameter and buffer to `dtype`; integer buffers
-    /// (`num_batches_tracked`) keep theirs, as in PyTorch. All or nothing.
-    fn to_dtype(&mut self, dtype: DType) -> Result<()> {
-        traverse::to_dtype(&|v| self.visit(v), dtype)
-    }
-
-    /// Runs every declared initialization again, in construction order, so that a module
-    /// built with `skip_init!` and then reset equals one built with `new` from the same seed.
-    fn reset_parameters(&mut self) -> Result<()> {
-        self.reset_in_pass(&mut ResetPass::default())
-    }
-
-    /// [`Module::reset_parameters`] drawing from `generator` instead of the default generator,
-    /// which is left alone (no global state, no lock): the same generator state gives the same
-    /// values.
-    ///
-    /// ```
-    /// use modules_core::rng::Generator;
-    /// use modules_core::{init, Device, Module, Parameter, Part, Visitor};
-    /// struct M { w: Parameter }
-    /// impl Module for M {
-    ///     fn type_name(&self) -> &str { "M" }
-    ///     fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) { self.w.visit_part("w", v) }
-    /// }
-    /// let opts = Device::Cpu.into();
-    /// let mut m = M { w: Parameter::declared([3], init::normal(0.0, 1.0), &opts).unwrap() };
-    /// m.reset_parameters_with(&mut Generator::new(4)).unwrap();
-    /// let a = m.w.tensor().to_vec::<f32>().unwrap();
-    /// m.reset_parameters_with(&mut Generator::new(4)).unwrap();
-    /// assert_eq!(a, m.w.tensor().to_vec::<f32>().unwrap());
-    /// ```
-    fn reset_parameters_with(&mut self, generator: &mut crate::rng::Generator) -> Result<()>
-    where
-        Self: Sized,
-    {
-        crate::rng::with_generator(generator, || self.reset_parameters())
-    }
-
-    /// This module's part of a `reset_parameters` pass. The default runs the declared inits of
-    /// its own parameters and buffers and its children's passes, in declaration order; a
-    /// module whose construction is more than its declarations (layers copied from one
-    /// another) overrides it — with the derive, `#[module(reset = path)]`.
-    fn reset_in_pass(&self, pass: &mut ResetPass) -> Result<()> {
-        traverse::reset_members(&|v| self.visit(v), pass)
-    }
-}
-
-impl<M: Module + ?Sized> Module for Box<M> {
-    fn type_name(&self) -> &str {
-        (**self).type_name()
-    }
-    fn visit<'a>(&'a self, v: &mut dyn Visitor<'a>) {
-        (**self).visit(v)
-    }
-    fn extra_repr(&self) -> String {
-        (**self).extra_repr()
-    }
-    fn groups_repeated_children(&self) -> bool {
-        (**self).groups_repeated_children()
-    }
-    fn reset_in_pass(&self, pass: &mut ResetPass) -> Result<()> {
-        (**self).reset_in_pass(pass)
-    }
-}
+pub use visit::{Module, ResetPass, Visitor};

@@ -1,7 +1,7 @@
 //! What a field of a module can be. Field kinds are decided by this trait, not by type names:
 //! the derive calls `Part::visit_part` on every field that is not skipped.
 
-use super::{Module, Visitor};
+use super::visit::{Module, Visitor};
 use crate::{Buffer, Parameter};
 
 /// A field of a module: a [`Parameter`], a [`Buffer`], a child [`Module`], or an

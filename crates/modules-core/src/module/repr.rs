@@ -1,6 +1,7 @@
 //! `print(model)` in PyTorch's format.
 
-use super::Module;
+use super::ext::ModuleExt;
+use super::visit::Module;
 
 /// PyTorch's `_addindent`: every line after the first gets `n` spaces; blank lines stay empty.
 fn add_indent(s: &str, n: usize) -> String {

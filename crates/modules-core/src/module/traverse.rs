@@ -1,6 +1,7 @@
-//! Every traversal of a module tree, built on [`Module::visit`].
+//! Every traversal of a module tree, built on [`Module::visit`]: the walks behind
+//! [`ModuleExt`](super::ModuleExt).
 
-use super::{Module, Visitor};
+use super::visit::{Module, Visit, Visitor};
 use crate::fast_hash::IdSet;
 use crate::{Buffer, DType, Device, Parameter, Result, SharedTensor, Tensor};
 
@@ -22,11 +23,6 @@ impl<'a> Visitor<'a> for Members<'a> {
         self.children.push((name.to_string(), m));
     }
 }
-
-/// A module's `visit`, as a trait object: every walk starts from one, so that the walks are
-/// compiled once, not once per module type in every crate that derives one. `Module`'s
-/// provided methods pass `&|v| self.visit(v)`.
-pub(super) type Visit<'r, 'a> = &'r dyn Fn(&mut dyn Visitor<'a>);
 
 fn members<'a>(visit: Visit<'_, 'a>) -> Members<'a> {
     let mut out = Members {
@@ -200,7 +196,7 @@ pub(super) fn named_modules<M: Module>(m: &M) -> Vec<(String, &dyn Module)> {
 /// module's slots (no data is copied), like PyTorch's detached aliases.
 ///
 /// ```
-/// use modules_core::{Device, Module, Parameter, Part, Tensor, Visitor};
+/// use modules_core::{Device, Module, ModuleExt, Parameter, Part, Tensor, Visitor};
 /// struct M { w: Parameter }
 /// impl Module for M {
 ///     fn type_name(&self) -> &str { "M" }
@@ -310,53 +306,6 @@ pub(super) fn to_dtype(m: Visit<'_, '_>, dtype: DType) -> Result<()> {
         .collect::<Result<Vec<_>>>()?;
     replace_all(&slots, new, None);
     Ok(())
-}
-
-/// One `reset_parameters` pass over a tree: remembers the slots already reset, so a tied
-/// tensor is initialized once, as it was constructed once.
-#[derive(Default)]
-pub struct ResetPass {
-    seen: IdSet,
-}
-
-impl ResetPass {
-    /// Whether this is the slot's first visit in the pass (and records it).
-    pub fn first_visit(&mut self, s: &SharedTensor) -> bool {
-        self.seen.insert(s.slot_id())
-    }
-}
-
-/// A module's own members in declaration order, children in place through their own
-/// [`Module::reset_in_pass`] (so a module that overrides it is honoured inside any parent):
-/// the order a derived constructor initializes in.
-pub(super) fn reset_members(m: Visit<'_, '_>, pass: &mut ResetPass) -> Result<()> {
-    struct Reset<'p> {
-        pass: &'p mut ResetPass,
-        result: Result<()>,
-    }
-    impl Reset<'_> {
-        fn slot(&mut self, s: &SharedTensor) {
-            if self.result.is_ok() && self.pass.first_visit(s) {
-                self.result = s.reinitialize().map(|_| ());
-            }
-        }
-    }
-    impl<'a> Visitor<'a> for Reset<'_> {
-        fn parameter(&mut self, _: &str, p: &'a Parameter) {
-            self.slot(p.shared())
-        }
-        fn buffer(&mut self, _: &str, b: &'a Buffer) {
-            self.slot(b.shared())
-        }
-        fn module(&mut self, _: &str, child: &'a dyn Module) {
-            if self.result.is_ok() {
-                self.result = child.reset_in_pass(self.pass);
-            }
-        }
-    }
-    let mut r = Reset { pass, result: Ok(()) };
-    m(&mut r);
-    r.result
 }
 
 /// One name of a tensor in the tree: tied tensors appear once per name, in walk order.

@@ -3,7 +3,7 @@
 //!
 //! ```
 //! use modules_core::shard::{Rank, Shard, ShardPlan};
-//! use modules_core::{Device, Module, Parameter, Part, Tensor, Visitor};
+//! use modules_core::{Device, Module, ModuleExt, Parameter, Part, Tensor, Visitor};
 //! struct M { w: Parameter }
 //! impl Module for M {
 //!     fn type_name(&self) -> &str { "M" }

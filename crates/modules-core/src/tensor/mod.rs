@@ -80,7 +80,7 @@ impl Tensor {
     }
 
     /// Tensors for many shapes at once, from one allocation where the device allows it (the CPU
-    /// carves them out of one memory map). Used by `Module::to_empty`.
+    /// carves them out of one memory map). Used by `ModuleExt::to_empty`.
     pub fn empty_many(specs: &[(&[usize], DType)], device: Device) -> Result<Vec<Tensor>> {
         let bytes = specs
             .iter()
