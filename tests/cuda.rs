@@ -209,20 +209,12 @@ fn checkpoint_load_into_cuda_equals_the_cpu_and_saves_back() {
     if !gpu() {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("cuda-load-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("llama.safetensors");
     let cpu = {
         let _g = scoped_generator(Default::default());
         modules::new!(llama::Llama, llama::LlamaConfig::tiny()).unwrap()
     };
-    cpu.save_safetensors(&path).unwrap();
-    let host = |m: &dyn Module| -> Vec<Vec<u8>> {
-        m.state_dict()
-            .iter()
-            .map(|(_, t)| t.tensor().to(Cpu).unwrap().as_bytes().unwrap().to_vec())
-            .collect()
-    };
+    let (dir, path) = common::saved(&cpu, "llama.safetensors");
+    let host = |m: &dyn Module| common::tensor_bytes(m);
     // Same dtype, and f32 -> bf16 cast on the way (through the host staging buffer).
     for (dtype, opts) in [
         (F32, LoadOptions::strict()),
@@ -246,7 +238,7 @@ fn checkpoint_load_into_cuda_equals_the_cpu_and_saves_back() {
         assert!(gpu.uninitialized().is_empty());
         assert!(gpu.lm_head.weight.is_tied_to(&gpu.model.embed_tokens.weight));
         let gpu_bytes = host(&gpu);
-        let want_bytes: Vec<Vec<u8>> = host(&want);
+        let want_bytes = host(&want);
         assert_eq!(gpu_bytes, want_bytes, "{dtype}");
         assert_ne!(
             gpu.model
@@ -263,7 +255,7 @@ fn checkpoint_load_into_cuda_equals_the_cpu_and_saves_back() {
     }
     let mut gpu = skip_init!(llama::Llama, llama::LlamaConfig::tiny(), device = Cuda(0)).unwrap();
     gpu.load_safetensors(&path, LoadOptions::strict()).unwrap();
-    let back = dir.join("back.safetensors");
+    let back = dir.path().join("back.safetensors");
     gpu.save_safetensors(&back).unwrap();
     assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&path).unwrap());
     // A failed load leaves the device tensors as they were.
@@ -272,7 +264,6 @@ fn checkpoint_load_into_cuda_equals_the_cpu_and_saves_back() {
     bad = bad.add_prefix("x.");
     assert!(gpu.load_safetensors(&path, bad).is_err());
     assert_eq!(before, host(&gpu));
-    std::fs::remove_dir_all(dir).unwrap();
 }
 
 #[test]
@@ -309,13 +300,8 @@ fn sharded_to_empty_and_load_on_cuda_equal_the_cpu() {
     if !gpu() {
         return;
     }
-    let dir = std::env::temp_dir().join(format!("cuda-shard-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join("llama.safetensors");
-    modules::new!(llama::Llama, llama::LlamaConfig::tiny())
-        .unwrap()
-        .save_safetensors(&path)
-        .unwrap();
+    let llama = modules::new!(llama::Llama, llama::LlamaConfig::tiny()).unwrap();
+    let (_dir, path) = common::saved(&llama, "llama.safetensors");
     let rank = Rank {
         rank: 1,
         world_size: 3,
@@ -331,11 +317,7 @@ fn sharded_to_empty_and_load_on_cuda_equal_the_cpu() {
             "sharded load (TP, rank 1 of 3) onto {device}: {:.3?}",
             t.elapsed()
         );
-        m.state_dict()
-            .iter()
-            .map(|(_, t)| t.tensor().to(Cpu).unwrap().as_bytes().unwrap().to_vec())
-            .collect::<Vec<_>>()
+        common::tensor_bytes(&m)
     };
     assert_eq!(load(Cuda(0)), load(Cpu));
-    std::fs::remove_dir_all(dir).unwrap();
 }

@@ -1,7 +1,7 @@
 //! Conv1d/2d/3d and ConvTranspose1d/2d/3d: weight shapes (grouped too), default-init bounds and
 //! distributions with fixed seeds, and argument errors with PyTorch's messages.
 
-use common::stats::{check_uniform, SEEDS};
+use common::stats::{check_uniform, each_seed};
 use common::values::{opt_values, values};
 use modules::prelude::*;
 use modules::rng::scoped_generator;
@@ -10,9 +10,7 @@ mod common;
 
 #[test]
 fn conv_weights_and_biases_are_uniform_with_pytorch_bounds() {
-    let _rng = scoped_generator(Default::default());
-    for seed in SEEDS {
-        modules::manual_seed(seed);
+    each_seed(|| {
         // fan_in = in/groups · ∏k for a convolution.
         let c1 = Conv1d::new(8, 20000, 3, Cpu).unwrap();
         let bound = 1.0 / 24f64.sqrt();
@@ -43,7 +41,7 @@ fn conv_weights_and_biases_are_uniform_with_pytorch_bounds() {
             1.0 / 20000f64.sqrt(),
             "ConvTranspose3d.bias",
         );
-    }
+    });
 }
 
 /// docs/pytorch-semantics.md §10 case 25.

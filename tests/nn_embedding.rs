@@ -1,18 +1,15 @@
 //! EmbeddingBag: standard-normal init with fixed seeds, the zero padding row and `padding_idx`
 //! bounds. (Embedding is checked against PyTorch's own state dict in torch_parity.rs.)
 
-use common::stats::{check_standard_normal, SEEDS};
+use common::stats::{check_standard_normal, each_seed};
 use common::values::values;
 use modules::prelude::*;
-use modules::rng::scoped_generator;
 
 mod common;
 
 #[test]
 fn embedding_bag_is_standard_normal_with_a_zero_padding_row() {
-    let _rng = scoped_generator(Default::default());
-    for seed in SEEDS {
-        modules::manual_seed(seed);
+    each_seed(|| {
         let e = modules::new!(EmbeddingBag, 1000, 64, padding_idx = Some(-1)).unwrap();
         assert_eq!(e.padding_idx, Some(999));
         let w = values(&e.weight);
@@ -20,7 +17,7 @@ fn embedding_bag_is_standard_normal_with_a_zero_padding_row() {
         check_standard_normal(&w[..999 * 64], "EmbeddingBag.weight");
         let plain = EmbeddingBag::new(500, 8, Cpu).unwrap();
         check_standard_normal(&values(&plain.weight), "EmbeddingBag.weight");
-    }
+    });
     let e = modules::new!(EmbeddingBag, 10, 3, padding_idx = Some(10))
         .err()
         .unwrap();
@@ -56,13 +53,7 @@ fn embedding_bag_takes_pytorchs_positional_order_with_weight() {
     let w = Parameter::new(Tensor::full([10, 3], 0.5, Cpu).unwrap());
     let given = new!(EmbeddingBag, 10, 3, _weight = Some(w.clone())).unwrap();
     assert!(given.weight.is_tied_to(&w));
-    assert!(given
-        .weight
-        .tensor()
-        .to_vec::<f32>()
-        .unwrap()
-        .iter()
-        .all(|&x| x == 0.5));
+    assert!(values(&given.weight).iter().all(|&x| x == 0.5));
     let e = new!(EmbeddingBag, 10, 4, _weight = Some(w)).unwrap_err();
     assert!(
         e.to_string()

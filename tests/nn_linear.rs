@@ -2,7 +2,7 @@
 //! PyTorch's messages. Identity has no state of its own: its `skip_init!` + `reset_parameters`
 //! check is in nn_reset.rs and its repr in nn_repr.rs.
 
-use common::stats::{check_uniform, SEEDS};
+use common::stats::{check_uniform, each_seed};
 use common::values::{opt_values, values};
 use modules::prelude::*;
 use modules::rng::scoped_generator;
@@ -25,9 +25,7 @@ fn linear_bounds_and_zero_fan_in() {
 /// docs/pytorch-semantics.md §10 case 26.
 #[test]
 fn bilinear_shapes_bounds_and_zero_features_error() {
-    let _rng = scoped_generator(Default::default());
-    for seed in SEEDS {
-        modules::manual_seed(seed);
+    each_seed(|| {
         let b = Bilinear::new(20, 30, 40, Cpu).unwrap();
         assert_eq!(b.weight.shape(), vec![40, 20, 30]);
         assert_eq!(b.bias.as_ref().unwrap().shape(), vec![40]);
@@ -36,7 +34,7 @@ fn bilinear_shapes_bounds_and_zero_features_error() {
         assert!(opt_values(&b.bias).iter().all(|v| v.abs() <= bound as f32 as f64));
         let wide = Bilinear::new(5, 2, 20000, Cpu).unwrap();
         check_uniform(&opt_values(&wide.bias), 1.0 / 5f64.sqrt(), "Bilinear.bias");
-    }
+    });
     let e = Bilinear::new(0, 30, 40, Cpu).err().unwrap();
     assert!(
         matches!(&e, Error::InvalidArgument { function: "Bilinear::new", message }

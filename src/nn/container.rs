@@ -121,18 +121,6 @@ impl SupportsDevice for Sequential {
     }
 }
 
-impl fmt::Display for Sequential {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&modules::module_repr(self))
-    }
-}
-
-impl fmt::Debug for Sequential {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
-
 /// Modules by name, in insertion order (`nn.ModuleDict`). Inserting an existing key replaces
 /// the module in place, as a Python dict does. Keys must be non-empty and contain no `.`.
 ///
@@ -232,14 +220,21 @@ impl SupportsDevice for ModuleDict {
     }
 }
 
-impl fmt::Display for ModuleDict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&modules::module_repr(self))
-    }
+/// PyTorch's print of the module for both `Display` and `Debug`, as derived modules have.
+macro_rules! printed_as_pytorch {
+    ($($t:ty),+) => {$(
+        impl fmt::Display for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(&modules::module_repr(self))
+            }
+        }
+
+        impl fmt::Debug for $t {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                fmt::Display::fmt(self, f)
+            }
+        }
+    )+};
 }
 
-impl fmt::Debug for ModuleDict {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(self, f)
-    }
-}
+printed_as_pytorch!(Sequential, ModuleDict);

@@ -68,33 +68,22 @@ impl<const N: usize> From<Size<N>> for Padding<N> {
     }
 }
 
-/// Arguments take sizes as PyTorch does: `stride = 2`, `Conv2d::new(3, 8, 3, Cpu)`.
-#[diagnostic::do_not_recommend]
-impl<const N: usize> IntoArg<Size<N>> for usize {
-    fn into_arg(self) -> Size<N> {
-        self.into()
-    }
+/// Arguments take sizes as PyTorch does: `stride = 2`, `Conv2d::new(3, 8, 3, Cpu)`, and an
+/// explicit padding the same way.
+macro_rules! into_arg_from {
+    ($($target:ident from $($source:ty),+;)+) => {$($(
+        #[diagnostic::do_not_recommend]
+        impl<const N: usize> IntoArg<$target<N>> for $source {
+            fn into_arg(self) -> $target<N> {
+                self.into()
+            }
+        }
+    )+)+};
 }
 
-#[diagnostic::do_not_recommend]
-impl<const N: usize> IntoArg<Size<N>> for [usize; N] {
-    fn into_arg(self) -> Size<N> {
-        self.into()
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl<const N: usize> IntoArg<Padding<N>> for usize {
-    fn into_arg(self) -> Padding<N> {
-        self.into()
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl<const N: usize> IntoArg<Padding<N>> for [usize; N] {
-    fn into_arg(self) -> Padding<N> {
-        self.into()
-    }
+into_arg_from! {
+    Size from usize, [usize; N];
+    Padding from usize, [usize; N];
 }
 
 /// PyTorch's tuples, `(3, 5)` and `(1, 2, 3)`, as sizes and explicit paddings.

@@ -35,6 +35,16 @@ pub fn mean_var(x: &[f64]) -> (f64, f64) {
 /// The seeds the distribution tests run with.
 pub const SEEDS: [u64; 2] = [0, 20260];
 
+/// Runs `test` once per seed of [`SEEDS`], the default generator seeded to it and scoped to
+/// this thread (tests run in parallel).
+pub fn each_seed(mut test: impl FnMut()) {
+    let _rng = modules::rng::scoped_generator(Default::default());
+    for seed in SEEDS {
+        modules::manual_seed(seed);
+        test();
+    }
+}
+
 /// U(−b, b): never out of bounds; mean and variance within 4 standard errors of b²/3; KS
 /// statistic below 1.95/√n (α ≈ 0.001).
 pub fn check_uniform(x: &[f64], bound: f64, what: &str) {

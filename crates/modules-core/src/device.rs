@@ -5,6 +5,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::parse_error::{Expected, ParseError};
+
 /// A device, written and parsed as PyTorch writes it: `cpu`, `cuda` (= `cuda:0`), `cuda:1`, `meta`.
 ///
 /// ```
@@ -42,25 +44,15 @@ impl fmt::Display for Device {
     }
 }
 
-/// A device string that is not `cpu`, `cuda`, `cuda:N` or `meta`; it converts into
-/// [`Error::BadDevice`](crate::Error::BadDevice) with `?`.
-///
-/// ```
-/// let e = "gpu".parse::<modules_core::Device>().unwrap_err();
-/// assert_eq!(e.found, "gpu");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("expected a device string like \"cpu\", \"cuda\", \"cuda:1\" or \"meta\", found {found:?}")]
-pub struct ParseDeviceError {
-    /// The string given.
-    pub found: String,
+impl Expected for Device {
+    const EXPECTED: &'static str = "a device string like \"cpu\", \"cuda\", \"cuda:1\" or \"meta\"";
 }
 
 impl FromStr for Device {
-    type Err = ParseDeviceError;
+    type Err = ParseError<Device>;
 
-    fn from_str(s: &str) -> Result<Self, ParseDeviceError> {
-        let bad = || ParseDeviceError { found: s.to_string() };
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let bad = || ParseError::new(s);
         match s {
             "cpu" => Ok(Device::Cpu),
             "meta" => Ok(Device::Meta),

@@ -5,6 +5,8 @@
 use std::fmt;
 use std::str::FromStr;
 
+use crate::parse_error::{Expected, ParseError};
+
 /// The element type of a tensor.
 ///
 /// ```
@@ -125,25 +127,15 @@ impl fmt::Display for DType {
     }
 }
 
-/// A dtype name that is neither a safetensors nor a PyTorch name; it converts into
-/// [`Error::BadDType`](crate::Error::BadDType) with `?`.
-///
-/// ```
-/// let e = "float".parse::<modules_core::DType>().unwrap_err();
-/// assert_eq!(e.found, "float");
-/// ```
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("expected a dtype name like \"F32\", \"BF16\" or \"torch.float16\", found {found:?}")]
-pub struct ParseDTypeError {
-    /// The string given.
-    pub found: String,
+impl Expected for DType {
+    const EXPECTED: &'static str = "a dtype name like \"F32\", \"BF16\" or \"torch.float16\"";
 }
 
 impl FromStr for DType {
-    type Err = ParseDTypeError;
+    type Err = ParseError<DType>;
 
     /// Parses a safetensors name (`F32`, `BF16`, `BOOL`, ...) or a PyTorch name (`torch.float32`).
-    fn from_str(s: &str) -> Result<Self, ParseDTypeError> {
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
         // Checkpoint headers name every tensor's dtype: the common names first, by match.
         match s {
             "F32" => return Ok(DType::F32),
@@ -155,7 +147,7 @@ impl FromStr for DType {
         DType::ALL
             .into_iter()
             .find(|d| d.safetensors_name() == s || d.torch_name() == s)
-            .ok_or_else(|| ParseDTypeError { found: s.to_string() })
+            .ok_or_else(|| ParseError::new(s))
     }
 }
 

@@ -2,8 +2,7 @@
 
 #![forbid(unsafe_code)]
 
-use crate::device::ParseDeviceError;
-use crate::dtype::ParseDTypeError;
+use crate::parse_error::ParseError;
 use crate::{DType, Device};
 
 /// Everything that can go wrong in `modules`. Messages say what was expected and what was found.
@@ -19,11 +18,11 @@ use crate::{DType, Device};
 pub enum Error {
     /// A device string that is not `cpu`, `cuda`, `cuda:N` or `meta`.
     #[error(transparent)]
-    BadDevice(#[from] ParseDeviceError),
+    BadDevice(#[from] ParseError<Device>),
 
     /// A dtype name that is not known.
     #[error(transparent)]
-    BadDType(#[from] ParseDTypeError),
+    BadDType(#[from] ParseError<DType>),
 
     /// Reading or copying the data of a meta tensor, which has none.
     #[error("Cannot copy out of meta tensor; no data! {hint}")]

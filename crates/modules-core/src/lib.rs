@@ -35,12 +35,14 @@ pub mod rng;
 pub mod shard;
 pub mod tensor;
 
-pub use device::{Device, ParseDeviceError};
-pub use dtype::{DType, ParseDTypeError};
+pub use device::Device;
+pub use dtype::DType;
 pub use error::{Error, Result};
+pub use parse_error::ParseError;
 pub use tensor::{Element, Tensor, TensorOptions};
 pub mod module;
 mod param;
+mod parse_error;
 
 pub use module::{copy_values, module_repr, Module, ModuleExt, Part, ResetPass, StateDict, Visitor};
 pub use param::{Buffer, Initializer, Parameter, SharedTensor};

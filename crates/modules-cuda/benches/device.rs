@@ -26,6 +26,19 @@ fn median(mut v: Vec<f64>) -> f64 {
     v[v.len() / 2]
 }
 
+/// The median seconds of `runs` calls of `f`.
+fn median_secs(runs: usize, mut f: impl FnMut()) -> f64 {
+    median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                f();
+                t.elapsed().as_secs_f64()
+            })
+            .collect(),
+    )
+}
+
 fn row(name: &str, value: f64, unit: &str, target: &str) {
     println!("{name}\t{value:.3}\t{unit}\t{target}");
 }
@@ -119,15 +132,9 @@ fn main() {
     let mut dev = CudaBuffer::uninit(0, size).expect("1 GiB");
     let mut pinned = PinnedBuffer::new(0, size).expect("1 GiB pinned");
     pinned.as_mut_slice().expect("pinned").fill(3);
-    let pinned_t = median(
-        (0..5)
-            .map(|_| {
-                let t = Instant::now();
-                dev.copy_from_pinned(&pinned).expect("pinned copy");
-                t.elapsed().as_secs_f64()
-            })
-            .collect(),
-    );
+    let pinned_t = median_secs(5, || {
+        dev.copy_from_pinned(&pinned).expect("pinned copy");
+    });
     let peak = size as f64 / pinned_t / 1e9;
     row("H2D from pinned (1 GiB, measured peak)", peak, "GB/s", "-");
     match pinned_kinds(size) {
@@ -158,15 +165,9 @@ fn main() {
         }
     }
     let host: Vec<u8> = (0..size).map(|i| i as u8).collect();
-    let pageable_t = median(
-        (0..5)
-            .map(|_| {
-                let t = Instant::now();
-                dev.copy_from_host(&host).expect("staged copy");
-                t.elapsed().as_secs_f64()
-            })
-            .collect(),
-    );
+    let pageable_t = median_secs(5, || {
+        dev.copy_from_host(&host).expect("staged copy");
+    });
     let pageable = size as f64 / pageable_t / 1e9;
     row(
         "H2D from pageable via pinned staging (1 GiB)",
@@ -176,15 +177,9 @@ fn main() {
     );
     row("H2D pageable / pinned", 100.0 * pageable / peak, "%", ">= 80 %");
     let mut back = vec![0u8; size];
-    let d2h_t = median(
-        (0..3)
-            .map(|_| {
-                let t = Instant::now();
-                dev.copy_to_host(&mut back).expect("download");
-                t.elapsed().as_secs_f64()
-            })
-            .collect(),
-    );
+    let d2h_t = median_secs(3, || {
+        dev.copy_to_host(&mut back).expect("download");
+    });
     row(
         "D2H to pageable via pinned staging (1 GiB)",
         size as f64 / d2h_t / 1e9,

@@ -43,7 +43,7 @@ pub enum Nonlinearity {
     Selu,
 }
 
-const NAMES: [(&str, Nonlinearity); 12] = [
+pub(super) const NAMES: [(&str, Nonlinearity); 12] = [
     ("linear", Nonlinearity::Linear),
     ("conv1d", Nonlinearity::Conv1d),
     ("conv2d", Nonlinearity::Conv2d),

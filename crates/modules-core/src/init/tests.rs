@@ -136,23 +136,19 @@ proptest! {
 #[test]
 fn gain_table() {
     use Nonlinearity::*;
-    for n in [
-        Linear,
-        Conv1d,
-        Conv2d,
-        Conv3d,
-        ConvTranspose1d,
-        ConvTranspose2d,
-        ConvTranspose3d,
-        Sigmoid,
-    ] {
-        assert_eq!(calculate_gain(n, None), 1.0);
+    // Every name PyTorch accepts, parsed and printed back, with PyTorch's gain.
+    for &(name, n) in super::gain::NAMES.iter() {
+        let expected = match n {
+            Tanh => 5.0 / 3.0,
+            Relu => 2f64.sqrt(),
+            LeakyRelu => (2.0 / 1.0001f64).sqrt(),
+            Selu => 0.75,
+            _ => 1.0,
+        };
+        assert_eq!(calculate_gain(name.parse().unwrap(), None), expected, "{name}");
+        assert_eq!(n.to_string(), name);
     }
-    assert_eq!(calculate_gain(Tanh, None), 5.0 / 3.0);
-    assert_eq!(calculate_gain(Relu, None), 2f64.sqrt());
-    assert_eq!(calculate_gain(LeakyRelu, None), (2.0 / 1.0001f64).sqrt());
     assert_eq!(calculate_gain(LeakyRelu, Some(0.2)), (2.0 / 1.04f64).sqrt());
-    assert_eq!(calculate_gain(Selu, None), 0.75);
     let e = "gelu".parse::<Nonlinearity>().unwrap_err();
     assert!(
         matches!(e, crate::Error::InvalidArgument { ref message, .. } if message == "Unsupported nonlinearity gelu")
@@ -189,27 +185,14 @@ fn kaiming_modes_and_zero_elements() {
         if message == "Mode fan_avg not supported, please use one of ['fan_in', 'fan_out']"));
     // fan_out of (20, 500) is 20: bound √3·√2/√20; fan_in 500 would be far smaller.
     let mut t = cpu(&[20, 500]);
-    kaiming_uniform_(
-        &mut t,
-        0.0,
-        FanMode::FanOut,
-        Nonlinearity::Relu,
-        Some(&mut Generator::new(4)),
-    )
-    .unwrap();
+    let (mut g4, mut g15) = (Generator::new(4), Generator::new(15));
+    kaiming_uniform_(&mut t, 0.0, FanMode::FanOut, Nonlinearity::Relu, Some(&mut g4)).unwrap();
     let bound = 6f64.sqrt() / 20f64.sqrt();
     let v = values(&t);
     assert!(v.iter().all(|x| x.abs() <= bound));
     assert!(v.iter().any(|x| x.abs() > 0.9 * bound));
     let mut k = cpu(&[400, 300]);
-    kaiming_normal_(
-        &mut k,
-        0.0,
-        FanMode::FanIn,
-        Nonlinearity::Relu,
-        Some(&mut Generator::new(15)),
-    )
-    .unwrap();
+    kaiming_normal_(&mut k, 0.0, FanMode::FanIn, Nonlinearity::Relu, Some(&mut g15)).unwrap();
     let std = 2f64.sqrt() / 300f64.sqrt();
     check(values(&k), 0.0, std, |x| normal_cdf(x / std));
     // Zero elements: a no-op that draws nothing, even with one dimension.

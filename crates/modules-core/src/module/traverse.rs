@@ -46,6 +46,14 @@ enum Item<'n, 'a> {
     Buffer(&'n str, &'a Buffer),
 }
 
+impl Item<'_, '_> {
+    fn name(&self) -> &str {
+        match self {
+            Item::Param(name, _) | Item::Buffer(name, _) => name,
+        }
+    }
+}
+
 /// Appends `.name` (or `name` at the root) to `path`, returning the length to truncate back to.
 fn push_name(path: &mut String, name: &str) -> usize {
     let len = path.len();
@@ -144,14 +152,22 @@ fn walk_distinct<'a>(m: Visit<'_, 'a>, f: &mut dyn FnMut(Item<'_, 'a>)) {
     });
 }
 
-pub(super) fn named_parameters<'a>(m: Visit<'_, 'a>) -> Vec<(String, &'a Parameter)> {
+/// Every distinct tensor that `pick` keeps, under its full name.
+fn distinct_named<'a, T>(m: Visit<'_, 'a>, pick: fn(&Item<'_, 'a>) -> Option<&'a T>) -> Vec<(String, &'a T)> {
     let mut out = Vec::new();
     walk_distinct(m, &mut |item| {
-        if let Item::Param(name, p) = item {
-            out.push((name.to_string(), p));
+        if let Some(t) = pick(&item) {
+            out.push((item.name().to_string(), t));
         }
     });
     out
+}
+
+pub(super) fn named_parameters<'a>(m: Visit<'_, 'a>) -> Vec<(String, &'a Parameter)> {
+    distinct_named(m, |item| match *item {
+        Item::Param(_, p) => Some(p),
+        Item::Buffer(..) => None,
+    })
 }
 
 /// Parameter elements, tied ones once; no names are built.
@@ -166,13 +182,10 @@ pub(super) fn num_parameters(m: Visit<'_, '_>) -> usize {
 }
 
 pub(super) fn named_buffers<'a>(m: Visit<'_, 'a>) -> Vec<(String, &'a Buffer)> {
-    let mut out = Vec::new();
-    walk_distinct(m, &mut |item| {
-        if let Item::Buffer(name, b) = item {
-            out.push((name.to_string(), b));
-        }
-    });
-    out
+    distinct_named(m, |item| match *item {
+        Item::Buffer(_, b) => Some(b),
+        Item::Param(..) => None,
+    })
 }
 
 pub(super) fn children<'a>(m: Visit<'_, 'a>) -> Vec<(String, &'a dyn Module)> {
@@ -288,24 +301,20 @@ pub(super) fn to_empty(m: Visit<'_, '_>, device: Device) -> Result<()> {
     Ok(())
 }
 
-pub(super) fn to_device(m: Visit<'_, '_>, device: Device) -> Result<()> {
-    let slots = slots(m);
-    let new = slots
-        .iter()
-        .map(|s| s.tensor().to(device))
-        .collect::<Result<Vec<_>>>()?;
-    replace_all(&slots, new, None);
+/// [`replace_all`] with each slot's tensor converted by `convert`, values kept.
+fn convert_all(slots: &[&SharedTensor], convert: impl Fn(&SharedTensor) -> Result<Tensor>) -> Result<()> {
+    let new = slots.iter().map(|s| convert(s)).collect::<Result<Vec<_>>>()?;
+    replace_all(slots, new, None);
     Ok(())
 }
 
+pub(super) fn to_device(m: Visit<'_, '_>, device: Device) -> Result<()> {
+    convert_all(&slots(m), |s| s.tensor().to(device))
+}
+
 pub(super) fn to_dtype(m: Visit<'_, '_>, dtype: DType) -> Result<()> {
-    let slots: Vec<&SharedTensor> = slots(m).into_iter().filter(|s| s.dtype().is_float()).collect();
-    let new = slots
-        .iter()
-        .map(|s| s.tensor().to_dtype(dtype))
-        .collect::<Result<Vec<_>>>()?;
-    replace_all(&slots, new, None);
-    Ok(())
+    let floats: Vec<&SharedTensor> = slots(m).into_iter().filter(|s| s.dtype().is_float()).collect();
+    convert_all(&floats, |s| s.tensor().to_dtype(dtype))
 }
 
 /// One name of a tensor in the tree: tied tensors appear once per name, in walk order.

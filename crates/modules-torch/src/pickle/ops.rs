@@ -166,26 +166,34 @@ impl<'a> Machine<'a> {
         }
     }
 
+    /// Runs `extend` on the object on top of the stack; `false` from it means the object is not
+    /// of the kind that `what` extends.
+    fn extend_top(&mut self, what: &str, extend: impl FnOnce(&mut Object) -> bool) -> Result<(), Error> {
+        let id = self.top_id(what)?;
+        if extend(self.arena.get_mut(id)) {
+            return Ok(());
+        }
+        Err(self.bad(format!("{what} on {}", self.arena.describe(Value::Obj(id)))))
+    }
+
     pub(super) fn extend_list(&mut self, items: Vec<Value>) -> Result<(), Error> {
-        let id = self.top_id("APPEND")?;
-        match self.arena.get_mut(id) {
+        self.extend_top("APPEND", |object| match object {
             Object::List(list) => {
                 list.extend(items);
-                Ok(())
+                true
             }
-            _ => Err(self.bad(format!("APPEND on {}", self.arena.describe(Value::Obj(id))))),
-        }
+            _ => false,
+        })
     }
 
     pub(super) fn extend_dict(&mut self, pairs: Vec<(Value, Value)>) -> Result<(), Error> {
-        let id = self.top_id("SETITEM")?;
-        match self.arena.get_mut(id) {
+        self.extend_top("SETITEM", |object| match object {
             Object::Dict(dict) => {
                 dict.extend(pairs);
-                Ok(())
+                true
             }
-            _ => Err(self.bad(format!("SETITEM on {}", self.arena.describe(Value::Obj(id))))),
-        }
+            _ => false,
+        })
     }
 
     pub(super) fn memo_put(&mut self, idx: u32) -> Result<(), Error> {
