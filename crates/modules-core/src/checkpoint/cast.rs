@@ -46,6 +46,22 @@ pub(crate) fn is_lossless_or_float(from: DType, to: DType) -> bool {
     }
 }
 
+/// `$body` with `$t` naming the element type of `$dtype`.
+macro_rules! with_element {
+    ($dtype:expr, $t:ident => $body:expr) => {
+        with_element!(@ $dtype, $t, $body; F32 f32, F64 f64, F16 f16, BF16 bf16, I64 i64, I32 i32,
+            I16 i16, I8 i8, U8 u8, Bool bool, F8E4M3 F8E4M3, F8E5M2 F8E5M2)
+    };
+    (@ $dtype:expr, $t:ident, $body:expr; $($variant:ident $ty:ty),+) => {
+        match $dtype {
+            $(DType::$variant => {
+                type $t = $ty;
+                $body
+            })+
+        }
+    };
+}
+
 /// Converts `src` (elements of `from`) into `dst` (elements of `to`, the same count). Neither
 /// slice needs to be aligned. Any source bytes are accepted: bool sources are read as bytes.
 pub(crate) fn convert(from: DType, to: DType, src: &[u8], dst: &mut [u8]) {
@@ -53,41 +69,11 @@ pub(crate) fn convert(from: DType, to: DType, src: &[u8], dst: &mut [u8]) {
         dst.copy_from_slice(src);
         return;
     }
-    macro_rules! dispatch_to {
-        ($s:ty) => {
-            match to {
-                DType::F32 => run::<$s, f32>(src, dst),
-                DType::F64 => run::<$s, f64>(src, dst),
-                DType::F16 => run::<$s, f16>(src, dst),
-                DType::BF16 => run::<$s, bf16>(src, dst),
-                DType::I64 => run::<$s, i64>(src, dst),
-                DType::I32 => run::<$s, i32>(src, dst),
-                DType::I16 => run::<$s, i16>(src, dst),
-                DType::I8 => run::<$s, i8>(src, dst),
-                DType::U8 => run::<$s, u8>(src, dst),
-                DType::Bool => run::<$s, bool>(src, dst),
-                DType::F8E4M3 => run::<$s, F8E4M3>(src, dst),
-                DType::F8E5M2 => run::<$s, F8E5M2>(src, dst),
-            }
-        };
-    }
-    match from {
-        DType::F32 => dispatch_to!(f32),
-        DType::F64 => dispatch_to!(f64),
-        DType::F16 => dispatch_to!(f16),
-        DType::BF16 => dispatch_to!(bf16),
-        DType::I64 => dispatch_to!(i64),
-        DType::I32 => dispatch_to!(i32),
-        DType::I16 => dispatch_to!(i16),
-        DType::I8 => dispatch_to!(i8),
-        DType::U8 => dispatch_to!(u8),
-        // Read as bytes: a bool source is checked by the planner, but the file may change
-        // after that, and reading a byte other than 0 or 1 as `bool` is undefined behaviour.
-        // Such a byte converts as its integer value (a wrong value, never an invalid one).
-        DType::Bool => dispatch_to!(u8),
-        DType::F8E4M3 => dispatch_to!(F8E4M3),
-        DType::F8E5M2 => dispatch_to!(F8E5M2),
-    }
+    // Read as bytes: a bool source is checked by the planner, but the file may change after
+    // that, and reading a byte other than 0 or 1 as `bool` is undefined behaviour. Such a byte
+    // converts as its integer value (a wrong value, never an invalid one).
+    let from = if from == DType::Bool { DType::U8 } else { from };
+    with_element!(from, S => with_element!(to, D => run::<S, D>(src, dst)))
 }
 
 fn run<S: Element, D: Element>(src: &[u8], dst: &mut [u8]) {
