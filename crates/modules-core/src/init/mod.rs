@@ -24,6 +24,8 @@ mod sparse;
 mod spec;
 mod structural;
 #[cfg(test)]
+mod structure_tests;
+#[cfg(test)]
 mod tests;
 
 pub use gain::{calculate_fan_in_and_fan_out, calculate_gain, FanMode, Nonlinearity};
