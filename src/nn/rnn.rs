@@ -269,78 +269,70 @@ pub struct Rnn {
     pub weights: RnnWeights,
 }
 
-/// A multi-layer LSTM (`nn.LSTM`), optionally with projections (`proj_size > 0`, then
-/// `weight_hr_l{l} [P, H]` and `weight_hh_l{l} [4H, P]`). Gate rows in PyTorch's order
-/// (input, forget, cell, output); every parameter U(±1/√H).
-///
-/// ```
-/// use modules::prelude::*;
-/// let m = skip_init!(Lstm, 3, 4, proj_size = 2, device = Meta)?;
-/// assert_eq!(m.to_string(), "LSTM(3, 4, proj_size=2)");
-/// let names: Vec<String> = m.named_parameters().into_iter().map(|(n, _)| n).collect();
-/// assert_eq!(names, ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_hr_l0"]);
-/// assert_eq!(m.weights.get("weight_hh_l0").unwrap().shape(), vec![16, 2]);
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(
-    name = "LSTM",
-    new(
-        input_size: usize,
-        hidden_size: usize,
-        num_layers: usize = 1,
-        bias: bool = true,
-        batch_first: bool = false,
-        dropout: f64 = 0.0,
-        bidirectional: bool = false,
-        proj_size: usize = 0
-    ),
-    extra_repr = Self::repr
-)]
-pub struct Lstm {
-    /// Sizes and options.
-    #[module(config = RnnConfig {
-        mode: RnnMode::Lstm, input_size, hidden_size, num_layers, bias, batch_first, dropout,
-        bidirectional, proj_size,
-    })]
-    pub config: RnnConfig,
-    /// The parameters, shown as the module's own.
-    #[module(build = |options| RnnWeights::new(&config, options), flatten)]
-    pub weights: RnnWeights,
+/// [`Lstm`] and [`Gru`]: the same signature but for LSTM's `proj_size`, and their mode. The
+/// projection size's name comes from the caller, so the argument and the config read the same
+/// variable (macro hygiene).
+macro_rules! gated_rnn {
+    ($(#[$doc:meta])* $name:ident, $torch:literal, $mode:expr $(, $proj:ident)?) => {
+        $(#[$doc])*
+        #[derive(Module)]
+        #[module(
+            name = $torch,
+            new(
+                input_size: usize,
+                hidden_size: usize,
+                num_layers: usize = 1,
+                bias: bool = true,
+                batch_first: bool = false,
+                dropout: f64 = 0.0,
+                bidirectional: bool = false
+                $(, $proj: usize = 0)?
+            ),
+            extra_repr = Self::repr
+        )]
+        pub struct $name {
+            /// Sizes and options.
+            #[module(config = RnnConfig {
+                mode: $mode, input_size, hidden_size, num_layers, bias, batch_first, dropout,
+                bidirectional, proj_size: gated_rnn!(@proj $($proj)?),
+            })]
+            pub config: RnnConfig,
+            /// The parameters, shown as the module's own.
+            #[module(build = |options| RnnWeights::new(&config, options), flatten)]
+            pub weights: RnnWeights,
+        }
+    };
+    (@proj $proj:ident) => { $proj };
+    (@proj) => { 0 };
 }
 
-/// A multi-layer GRU (`nn.GRU`): gate blocks of `3H` rows (reset, update, new), every
-/// parameter U(±1/√H).
-///
-/// ```
-/// use modules::prelude::*;
-/// let m = skip_init!(Gru, 3, 4, device = Meta)?;
-/// assert_eq!(m.to_string(), "GRU(3, 4)");
-/// assert_eq!(m.weights.get("weight_ih_l0").unwrap().shape(), vec![12, 3]);
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(
-    name = "GRU",
-    new(
-        input_size: usize,
-        hidden_size: usize,
-        num_layers: usize = 1,
-        bias: bool = true,
-        batch_first: bool = false,
-        dropout: f64 = 0.0,
-        bidirectional: bool = false
-    ),
-    extra_repr = Self::repr
-)]
-pub struct Gru {
-    /// Sizes and options.
-    #[module(config = RnnConfig {
-        mode: RnnMode::Gru, input_size, hidden_size, num_layers, bias, batch_first, dropout,
-        bidirectional, proj_size: 0,
-    })]
-    pub config: RnnConfig,
-    /// The parameters, shown as the module's own.
-    #[module(build = |options| RnnWeights::new(&config, options), flatten)]
-    pub weights: RnnWeights,
+gated_rnn! {
+    /// A multi-layer LSTM (`nn.LSTM`), optionally with projections (`proj_size > 0`, then
+    /// `weight_hr_l{l} [P, H]` and `weight_hh_l{l} [4H, P]`). Gate rows in PyTorch's order
+    /// (input, forget, cell, output); every parameter U(±1/√H).
+    ///
+    /// ```
+    /// use modules::prelude::*;
+    /// let m = skip_init!(Lstm, 3, 4, proj_size = 2, device = Meta)?;
+    /// assert_eq!(m.to_string(), "LSTM(3, 4, proj_size=2)");
+    /// let names: Vec<String> = m.named_parameters().into_iter().map(|(n, _)| n).collect();
+    /// assert_eq!(names, ["weight_ih_l0", "weight_hh_l0", "bias_ih_l0", "bias_hh_l0", "weight_hr_l0"]);
+    /// assert_eq!(m.weights.get("weight_hh_l0").unwrap().shape(), vec![16, 2]);
+    /// # Ok::<(), modules::Error>(())
+    /// ```
+    Lstm, "LSTM", RnnMode::Lstm, proj_size
+}
+
+gated_rnn! {
+    /// A multi-layer GRU (`nn.GRU`): gate blocks of `3H` rows (reset, update, new), every
+    /// parameter U(±1/√H).
+    ///
+    /// ```
+    /// use modules::prelude::*;
+    /// let m = skip_init!(Gru, 3, 4, device = Meta)?;
+    /// assert_eq!(m.to_string(), "GRU(3, 4)");
+    /// assert_eq!(m.weights.get("weight_ih_l0").unwrap().shape(), vec![12, 3]);
+    /// # Ok::<(), modules::Error>(())
+    /// ```
+    Gru, "GRU", RnnMode::Gru
 }

@@ -8,141 +8,116 @@ use super::linear::Linear;
 use super::norm::LayerNorm;
 pub use super::transformer_options::{Activation, NormBuilder, StackNorm};
 
-/// One encoder layer (`nn.TransformerEncoderLayer`): children `self_attn`
-/// ([`MultiheadAttention`]), `linear1`, `dropout`, `linear2`, `norm1`, `norm2`, `dropout1`,
-/// `dropout2`, in that order, each with its own default init (PyTorch has no layer-level init).
-///
-/// ```
-/// use modules::prelude::*;
-/// let l = skip_init!(TransformerEncoderLayer, 16, 4, dim_feedforward = 32, device = Meta)?;
-/// assert_eq!(l.to_string(), "\
-/// TransformerEncoderLayer(
-///   (self_attn): MultiheadAttention(
-///     (out_proj): NonDynamicallyQuantizableLinear(in_features=16, out_features=16, bias=True)
-///   )
-///   (linear1): Linear(in_features=16, out_features=32, bias=True)
-///   (dropout): Dropout(p=0.1, inplace=False)
-///   (linear2): Linear(in_features=32, out_features=16, bias=True)
-///   (norm1): LayerNorm((16,), eps=1e-05, elementwise_affine=True, bias=True)
-///   (norm2): LayerNorm((16,), eps=1e-05, elementwise_affine=True, bias=True)
-///   (dropout1): Dropout(p=0.1, inplace=False)
-///   (dropout2): Dropout(p=0.1, inplace=False)
-/// )");
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(
-    new(
-        d_model: usize,
-        nhead: usize,
-        dim_feedforward: usize = 2048,
-        dropout: f64 = 0.1,
-        activation: Activation = Activation::Relu,
-        layer_norm_eps: f64 = 1e-5,
-        batch_first: bool = false,
-        norm_first: bool = false,
-        bias: bool = true
-    )
-)]
-pub struct TransformerEncoderLayer {
-    /// Self-attention.
-    #[module(new(d_model, nhead, dropout = dropout, bias = bias, batch_first = batch_first))]
-    pub self_attn: MultiheadAttention,
-    /// `d_model → dim_feedforward`.
-    #[module(new(d_model, dim_feedforward, bias = bias))]
-    pub linear1: Linear,
-    /// Dropout inside the feed-forward block.
-    #[module(new(dropout))]
-    pub dropout: Dropout,
-    /// `dim_feedforward → d_model`.
-    #[module(new(dim_feedforward, d_model, bias = bias))]
-    pub linear2: Linear,
-    /// Whether normalization comes before attention and feed-forward.
-    #[module(config = norm_first, skip_repr)]
-    pub norm_first: bool,
-    /// Normalization around attention.
-    #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
-    pub norm1: LayerNorm,
-    /// Normalization around the feed-forward block.
-    #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
-    pub norm2: LayerNorm,
-    /// Dropout after attention.
-    #[module(new(dropout))]
-    pub dropout1: Dropout,
-    /// Dropout after the feed-forward block.
-    #[module(new(dropout))]
-    pub dropout2: Dropout,
-    /// The feed-forward activation.
-    #[module(config = activation, skip_repr)]
-    pub activation: Activation,
+/// [`TransformerEncoderLayer`] and [`TransformerDecoderLayer`]: one signature, the same
+/// blocks, and for a decoder the cross-attention block's three children, named by the caller.
+macro_rules! transformer_layer {
+    ($(#[$doc:meta])* $name:ident $(, cross: $cross_attn:ident, $norm3:ident, $dropout3:ident)?) => {
+        $(#[$doc])*
+        #[derive(Module)]
+        #[module(
+            new(
+                d_model: usize,
+                nhead: usize,
+                dim_feedforward: usize = 2048,
+                dropout: f64 = 0.1,
+                activation: Activation = Activation::Relu,
+                layer_norm_eps: f64 = 1e-5,
+                batch_first: bool = false,
+                norm_first: bool = false,
+                bias: bool = true
+            )
+        )]
+        pub struct $name {
+            /// Self-attention.
+            #[module(new(d_model, nhead, dropout = dropout, bias = bias, batch_first = batch_first))]
+            pub self_attn: MultiheadAttention,
+            $(
+                /// Attention over the encoder's output.
+                #[module(new(d_model, nhead, dropout = dropout, bias = bias, batch_first = batch_first))]
+                pub $cross_attn: MultiheadAttention,
+            )?
+            /// `d_model → dim_feedforward`.
+            #[module(new(d_model, dim_feedforward, bias = bias))]
+            pub linear1: Linear,
+            /// Dropout inside the feed-forward block.
+            #[module(new(dropout))]
+            pub dropout: Dropout,
+            /// `dim_feedforward → d_model`.
+            #[module(new(dim_feedforward, d_model, bias = bias))]
+            pub linear2: Linear,
+            /// Whether normalization comes before each block rather than after it.
+            #[module(config = norm_first, skip_repr)]
+            pub norm_first: bool,
+            /// Normalization around self-attention.
+            #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
+            pub norm1: LayerNorm,
+            /// Normalization around the next block: cross-attention in a decoder, the
+            /// feed-forward block in an encoder.
+            #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
+            pub norm2: LayerNorm,
+            $(
+                /// Normalization around the feed-forward block.
+                #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
+                pub $norm3: LayerNorm,
+            )?
+            /// Dropout after self-attention.
+            #[module(new(dropout))]
+            pub dropout1: Dropout,
+            /// Dropout after the next block (as `norm2`).
+            #[module(new(dropout))]
+            pub dropout2: Dropout,
+            $(
+                /// Dropout after the feed-forward block.
+                #[module(new(dropout))]
+                pub $dropout3: Dropout,
+            )?
+            /// The feed-forward activation.
+            #[module(config = activation, skip_repr)]
+            pub activation: Activation,
+        }
+    };
 }
 
-/// One decoder layer (`nn.TransformerDecoderLayer`): children `self_attn`, `multihead_attn`,
-/// `linear1`, `dropout`, `linear2`, `norm1`, `norm2`, `norm3`, `dropout1`, `dropout2`,
-/// `dropout3`, each with its own default init.
-///
-/// ```
-/// use modules::prelude::*;
-/// let l = skip_init!(TransformerDecoderLayer, 8, 2, dim_feedforward = 16, device = Meta)?;
-/// let kids: Vec<String> = l.children().into_iter().map(|(n, _)| n).collect();
-/// assert_eq!(kids, ["self_attn", "multihead_attn", "linear1", "dropout", "linear2",
-///                   "norm1", "norm2", "norm3", "dropout1", "dropout2", "dropout3"]);
-/// # Ok::<(), modules::Error>(())
-/// ```
-#[derive(Module)]
-#[module(
-    new(
-        d_model: usize,
-        nhead: usize,
-        dim_feedforward: usize = 2048,
-        dropout: f64 = 0.1,
-        activation: Activation = Activation::Relu,
-        layer_norm_eps: f64 = 1e-5,
-        batch_first: bool = false,
-        norm_first: bool = false,
-        bias: bool = true
-    )
-)]
-pub struct TransformerDecoderLayer {
-    /// Self-attention.
-    #[module(new(d_model, nhead, dropout = dropout, bias = bias, batch_first = batch_first))]
-    pub self_attn: MultiheadAttention,
-    /// Attention over the encoder's output.
-    #[module(new(d_model, nhead, dropout = dropout, bias = bias, batch_first = batch_first))]
-    pub multihead_attn: MultiheadAttention,
-    /// `d_model → dim_feedforward`.
-    #[module(new(d_model, dim_feedforward, bias = bias))]
-    pub linear1: Linear,
-    /// Dropout inside the feed-forward block.
-    #[module(new(dropout))]
-    pub dropout: Dropout,
-    /// `dim_feedforward → d_model`.
-    #[module(new(dim_feedforward, d_model, bias = bias))]
-    pub linear2: Linear,
-    /// Whether normalization comes first.
-    #[module(config = norm_first, skip_repr)]
-    pub norm_first: bool,
-    /// Normalization around self-attention.
-    #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
-    pub norm1: LayerNorm,
-    /// Normalization around cross-attention.
-    #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
-    pub norm2: LayerNorm,
-    /// Normalization around the feed-forward block.
-    #[module(new(vec![d_model], eps = layer_norm_eps, bias = bias))]
-    pub norm3: LayerNorm,
-    /// Dropout after self-attention.
-    #[module(new(dropout))]
-    pub dropout1: Dropout,
-    /// Dropout after cross-attention.
-    #[module(new(dropout))]
-    pub dropout2: Dropout,
-    /// Dropout after the feed-forward block.
-    #[module(new(dropout))]
-    pub dropout3: Dropout,
-    /// The feed-forward activation.
-    #[module(config = activation, skip_repr)]
-    pub activation: Activation,
+transformer_layer! {
+    /// One encoder layer (`nn.TransformerEncoderLayer`): children `self_attn`
+    /// ([`MultiheadAttention`]), `linear1`, `dropout`, `linear2`, `norm1`, `norm2`, `dropout1`,
+    /// `dropout2`, in that order, each with its own default init (PyTorch has no layer-level init).
+    ///
+    /// ```
+    /// use modules::prelude::*;
+    /// let l = skip_init!(TransformerEncoderLayer, 16, 4, dim_feedforward = 32, device = Meta)?;
+    /// assert_eq!(l.to_string(), "\
+    /// TransformerEncoderLayer(
+    ///   (self_attn): MultiheadAttention(
+    ///     (out_proj): NonDynamicallyQuantizableLinear(in_features=16, out_features=16, bias=True)
+    ///   )
+    ///   (linear1): Linear(in_features=16, out_features=32, bias=True)
+    ///   (dropout): Dropout(p=0.1, inplace=False)
+    ///   (linear2): Linear(in_features=32, out_features=16, bias=True)
+    ///   (norm1): LayerNorm((16,), eps=1e-05, elementwise_affine=True, bias=True)
+    ///   (norm2): LayerNorm((16,), eps=1e-05, elementwise_affine=True, bias=True)
+    ///   (dropout1): Dropout(p=0.1, inplace=False)
+    ///   (dropout2): Dropout(p=0.1, inplace=False)
+    /// )");
+    /// # Ok::<(), modules::Error>(())
+    /// ```
+    TransformerEncoderLayer
+}
+
+transformer_layer! {
+    /// One decoder layer (`nn.TransformerDecoderLayer`): children `self_attn`, `multihead_attn`,
+    /// `linear1`, `dropout`, `linear2`, `norm1`, `norm2`, `norm3`, `dropout1`, `dropout2`,
+    /// `dropout3`, each with its own default init.
+    ///
+    /// ```
+    /// use modules::prelude::*;
+    /// let l = skip_init!(TransformerDecoderLayer, 8, 2, dim_feedforward = 16, device = Meta)?;
+    /// let kids: Vec<String> = l.children().into_iter().map(|(n, _)| n).collect();
+    /// assert_eq!(kids, ["self_attn", "multihead_attn", "linear1", "dropout", "linear2",
+    ///                   "norm1", "norm2", "norm3", "dropout1", "dropout2", "dropout3"]);
+    /// # Ok::<(), modules::Error>(())
+    /// ```
+    TransformerDecoderLayer, cross: multihead_attn, norm3, dropout3
 }
 
 /// `n` layers that start bit-identical, as PyTorch's `copy.deepcopy` of one initialized layer
