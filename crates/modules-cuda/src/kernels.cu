@@ -67,24 +67,19 @@ struct OutF32 {
         *reinterpret_cast<float4*>(p + i) = make_float4(v[0], v[1], v[2], v[3]);
     }
 };
-struct OutBF16 {
+// bf16 and f16: two bytes per value, rounded by `round`.
+template <u16 (*round)(float)>
+struct OutHalf {
     typedef u16 T;
-    static __device__ __forceinline__ void put(u16* p, u64 i, float v) { p[i] = to_bf16(v); }
+    static __device__ __forceinline__ void put(u16* p, u64 i, float v) { p[i] = round(v); }
     static __device__ __forceinline__ void put4(u16* p, u64 i, const float v[4]) {
-        u32 a = (u32)to_bf16(v[0]) | ((u32)to_bf16(v[1]) << 16);
-        u32 b = (u32)to_bf16(v[2]) | ((u32)to_bf16(v[3]) << 16);
+        u32 a = (u32)round(v[0]) | ((u32)round(v[1]) << 16);
+        u32 b = (u32)round(v[2]) | ((u32)round(v[3]) << 16);
         *reinterpret_cast<uint2*>(p + i) = make_uint2(a, b);
     }
 };
-struct OutF16 {
-    typedef u16 T;
-    static __device__ __forceinline__ void put(u16* p, u64 i, float v) { p[i] = to_f16(v); }
-    static __device__ __forceinline__ void put4(u16* p, u64 i, const float v[4]) {
-        u32 a = (u32)to_f16(v[0]) | ((u32)to_f16(v[1]) << 16);
-        u32 b = (u32)to_f16(v[2]) | ((u32)to_f16(v[3]) << 16);
-        *reinterpret_cast<uint2*>(p + i) = make_uint2(a, b);
-    }
-};
+typedef OutHalf<to_bf16> OutBF16;
+typedef OutHalf<to_f16> OutF16;
 
 // Distributions in f32 math: four values from one block's words.
 struct Uniform32 {
