@@ -36,7 +36,7 @@ build quickstart build --release -p modules --example quickstart
 build load build --release -p modules --example load
 strip "$OUT"/bin/*
 
-cp scripts/gpu/run.sh scripts/gpu/torch_side.py crates/modules-cuda/src/kernels.ptx "$OUT/"
+cp scripts/gpu/run.sh scripts/gpu/torch_side.py crates/modules-cuda/ptx/kernels.generated.ptx "$OUT/"
 git rev-parse HEAD >"$OUT/COMMIT" 2>/dev/null || echo unknown >"$OUT/COMMIT"
 git diff --quiet HEAD 2>/dev/null || sed -i 's/$/ (plus uncommitted changes)/' "$OUT/COMMIT"
 

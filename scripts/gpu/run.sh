@@ -55,7 +55,7 @@ else
 fi
 echo "NCCL:   ${NCCL_VERSION:-not found}"
 echo "commit: $(cat "$HERE/COMMIT")"
-echo "PTX:    $(sed -n 's/^\.version /ISA /p' "$HERE/kernels.ptx") $(sed -n 's/^\.target //p' "$HERE/kernels.ptx"), $(sed -n 's|^// source sha256: ||p' "$HERE/kernels.ptx" | cut -c1-12)"
+echo "PTX:    $(sed -n 's/^\.version /ISA /p' "$HERE/kernels.generated.ptx") $(sed -n 's/^\.target //p' "$HERE/kernels.generated.ptx"), $(sed -n 's|^// source sha256: ||p' "$HERE/kernels.generated.ptx" | cut -c1-12)"
 echo
 
 # Seconds left for a step that asks for $1, or 0 when the budget is spent.

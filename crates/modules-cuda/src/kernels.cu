@@ -1,5 +1,5 @@
-// Device kernels of modules-cuda. Compiled to PTX by scripts/gen-ptx.sh (NVRTC, compute_80);
-// the PTX is checked in as kernels.ptx so users need no CUDA toolkit, only a driver.
+// Device kernels of modules-cuda. Compiled to PTX by ../ptx/generate.sh (NVRTC, compute_80);
+// the PTX is checked in as ../ptx/kernels.generated.ptx so users need no CUDA toolkit, only a driver.
 //
 // Random fills reproduce the Philox 4x32-10 streams of docs/philox-streams.md: one thread
 // computes one Philox block (four u32 words) and writes the elements that block owns, so the

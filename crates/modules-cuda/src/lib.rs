@@ -7,7 +7,7 @@
 //! goes through [`context`], which checks for the library first, and every driver call is
 //! guarded against cudarc's panics (a symbol an old driver lacks).
 //!
-//! Kernels ship as PTX generated from our own CUDA C (`src/kernels.cu`, `scripts/gen-ptx.sh`):
+//! Kernels ship as PTX generated from our own CUDA C (`src/kernels.cu`, `ptx/generate.sh`):
 //! users need a driver, not the CUDA toolkit.
 //!
 //! ```

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
-# Regenerates crates/modules-cuda/src/kernels.ptx from kernels.cu with NVRTC 13.0.88 from PyPI
+# Regenerates kernels.generated.ptx (beside this script) from ../src/kernels.cu with NVRTC
+# 13.0.88 from PyPI
 # (no CUDA toolkit, no GPU needed), then checks it with ptxas for sm_80 and sm_90.
 # Wheels are cached in $NVRTC_DIR (default /work/nvrtc-wheels; outside the repository).
 set -euo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/../../.."
 VER=13.0.88
 DIR="${NVRTC_DIR:-/work/nvrtc-wheels}"
 mkdir -p "$DIR"
@@ -20,8 +21,8 @@ LIB="$DIR/nvidia_cuda_nvrtc/nvidia/cu13/lib"
 PTXAS="$DIR/nvidia_cuda_nvcc/nvidia/cu13/bin/ptxas"
 chmod +x "$PTXAS"
 SRC=crates/modules-cuda/src/kernels.cu
-OUT=crates/modules-cuda/src/kernels.ptx
-LD_LIBRARY_PATH="$LIB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" python3 scripts/gen-ptx.py "$LIB/libnvrtc.so.13" "$SRC" "$OUT" 8.0
+OUT=crates/modules-cuda/ptx/kernels.generated.ptx
+LD_LIBRARY_PATH="$LIB${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}" python3 crates/modules-cuda/ptx/generate.py "$LIB/libnvrtc.so.13" "$SRC" "$OUT" 8.0
 for arch in sm_80 sm_90; do
     "$PTXAS" -arch=$arch "$OUT" -o /dev/null
     echo "ptxas -arch=$arch: ok"
