@@ -42,7 +42,7 @@ fn no_file_imports_a_file_that_imports_it_back() {
 }
 
 #[test]
-fn the_reader_sees_circles_through_paths_and_preludes_but_not_an_inline_modules_super() {
+fn the_reader_sees_circles_through_paths_preludes_and_path_attributes_not_inline_supers() {
     let dir = tempfile::tempdir().unwrap();
     let write = |name: &str, text: &str| {
         let path = dir.path().join(name);
@@ -51,8 +51,10 @@ fn the_reader_sees_circles_through_paths_and_preludes_but_not_an_inline_modules_
     };
     write(
         "lib.rs",
-        "mod a;\nmod b;\nmod c;\nmod d;\npub use c::C;\npub mod prelude {\n    pub use crate::d::D;\n}\n",
+        "mod a;\nmod b;\nmod c;\nmod d;\npub use c::C;\npub mod prelude {\n    pub use crate::d::D;\n}\n\
+         #[path = \"renamed.rs\"]\nmod e;\nfn f(_: e::E) {}\npub struct L;\n",
     );
+    write("renamed.rs", "pub struct E(crate::L);\n");
     write("d.rs", "use crate::prelude::*;\npub struct D;\n");
     write("a.rs", "use crate::b::B;\npub struct A;\n");
     write("b.rs", "// use crate::c::C;\npub struct B(crate::a::A);\n");
@@ -73,5 +75,10 @@ fn the_reader_sees_circles_through_paths_and_preludes_but_not_an_inline_modules_
         reaches(&edges, &d, &vec![]) && reaches(&edges, &vec![], &d),
         "a prelude that re-exports its importer"
     );
-    assert_eq!(edges[&vec![]], BTreeSet::from([c, d]));
+    let e = vec!["e".to_string()];
+    assert!(
+        reaches(&edges, &e, &vec![]) && reaches(&edges, &vec![], &e),
+        "a `#[path]` module, named by a path relative to its parent"
+    );
+    assert_eq!(edges[&vec![]], BTreeSet::from([c, d, e]));
 }

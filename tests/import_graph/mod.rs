@@ -1,10 +1,12 @@
 //! The import graph between the files of a crate, for `import_cycles.rs`.
 //!
 //! A reader of paths, not a Rust parser (no crate does this for a test; `syn` would parse the
-//! files but not resolve re-exports): it follows `use` trees and inline `crate::`, `super::` and
-//! `self::` paths, through `pub use` re-exports, to the file that defines the item. Comments and
-//! `#[cfg(test)]` modules are left out; inside an inline `mod x { .. }`, `super` is the file;
-//! a path through an inline module (`crate::prelude::*`) stays in the file that holds it.
+//! files but not resolve re-exports): it follows `use` trees and inline paths from `crate::`,
+//! `super::`, `self::` or a declared child module (`traverse::walk`), through `pub use`
+//! re-exports, to the file that defines the item; `#[path = "f.rs"] mod m;` makes `f.rs`
+//! module `m`. Comments and `#[cfg(test)]` modules are left out; inside an inline
+//! `mod x { .. }`, `super` is the file; a path through an inline module (`crate::prelude::*`)
+//! stays in the file that holds it.
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -189,11 +191,15 @@ fn uses(source: &str) -> Vec<(bool, ModPath, String)> {
     out
 }
 
-/// Inline paths that start at `crate`, `super` or `self`.
-fn inline_paths(source: &str) -> Vec<ModPath> {
+/// Inline paths that start at `crate`, `super`, `self` or one of `children` (`mod x;`).
+fn inline_paths(source: &str, children: &BTreeSet<String>) -> Vec<ModPath> {
     let mut out = Vec::new();
-    for root in ["crate::", "super::", "self::"] {
-        for (i, _) in source.match_indices(root) {
+    let roots = ["crate", "super", "self"]
+        .into_iter()
+        .map(String::from)
+        .chain(children.iter().cloned());
+    for root in roots.map(|r| r + "::") {
+        for (i, _) in source.match_indices(&root) {
             if source[..i]
                 .chars()
                 .next_back()
@@ -215,12 +221,28 @@ impl Crate {
     pub fn read(src: &Path) -> Crate {
         let mut paths = Vec::new();
         rust_files(src, &mut paths);
+        let sources: Vec<(PathBuf, String)> = paths
+            .into_iter()
+            .map(|p| {
+                let source = cleaned(&std::fs::read_to_string(&p).unwrap());
+                (p, source)
+            })
+            .collect();
+        // `#[path = "file.rs"] mod name;`: that file is module `name` of the declaring one.
+        let mut renamed = BTreeMap::new();
+        for (path, source) in &sources {
+            for (file, name) in path_attributes(source) {
+                let mut module = mod_path(src, path);
+                module.push(name);
+                renamed.insert(path.parent().unwrap().join(file), module);
+            }
+        }
         let mut files = BTreeMap::new();
-        for path in paths {
-            let source = cleaned(&std::fs::read_to_string(&path).unwrap());
+        for (path, source) in sources {
             let (children, inline) = declared_mods(&source);
+            let module = renamed.remove(&path).unwrap_or_else(|| mod_path(src, &path));
             files.insert(
-                mod_path(src, &path),
+                module,
                 File {
                     source,
                     children,
@@ -299,7 +321,7 @@ impl Crate {
             let paths = uses(&file.source)
                 .into_iter()
                 .map(|(_, p, _)| p)
-                .chain(inline_paths(&file.source));
+                .chain(inline_paths(&file.source, &file.children));
             let targets = paths
                 .filter(|p| p.len() > 1)
                 .filter_map(|p| self.absolute(here, &p))
@@ -309,6 +331,26 @@ impl Crate {
         }
         edges
     }
+}
+
+/// `(file, module name)` of every `#[path = "file"] mod name;`.
+fn path_attributes(source: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (i, _) in source.match_indices("#[path = \"") {
+        let rest = &source[i + "#[path = \"".len()..];
+        let Some(end) = rest.find('"') else { continue };
+        let after = &rest[end..];
+        let Some(m) = find_word(after, "mod") else {
+            continue;
+        };
+        let name: String = after[m + 3..]
+            .trim_start()
+            .chars()
+            .take_while(|&c| is_ident(c))
+            .collect();
+        out.push((rest[..end].to_string(), name));
+    }
+    out
 }
 
 /// The modules a file declares: in files of their own (`mod x;`) and inline (`mod x { .. }`).

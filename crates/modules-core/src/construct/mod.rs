@@ -61,7 +61,7 @@ pub trait SupportsDevice: Module + Sized {
     /// while type-checking ("`Linear` has no argument `biass`; did you mean `bias`?"). The
     /// derive fills it in; a hand-written impl may leave it, and its keywords go unchecked.
     #[doc(hidden)]
-    const ARGUMENTS: __private_0_1::ArgumentTable = __private_0_1::ArgumentTable::UNKNOWN;
+    const ARGUMENTS: keyword::ArgumentTable = keyword::ArgumentTable::UNKNOWN;
 
     /// The empty argument builder.
     fn args() -> Self::Builder;
@@ -107,57 +107,6 @@ fn check_all_meta<M: Module>(m: &M) -> Result<()> {
         }
     }
     Ok(())
-}
-
-/// The argument builder of a hand-written [`SupportsDevice`] whose `Args` is one value:
-/// `skip_init!(M, value)` sets it, and leaving it out is a compile error naming it.
-///
-/// ```
-/// use modules_core::SingleArg;
-/// let b: SingleArg<usize> = Default::default();
-/// let _ = b;
-/// ```
-pub struct SingleArg<A, S = arguments::NotGiven>(S, std::marker::PhantomData<A>);
-
-impl<A> Default for SingleArg<A> {
-    fn default() -> Self {
-        SingleArg(arguments::NotGiven, std::marker::PhantomData)
-    }
-}
-
-impl<A> arguments::Positional for SingleArg<A, arguments::NotGiven> {
-    type Value = A;
-    type Next = SingleArg<A, arguments::Given<A>>;
-    fn push(self, value: A) -> SingleArg<A, arguments::Given<A>> {
-        SingleArg(arguments::Given(value), std::marker::PhantomData)
-    }
-}
-
-impl<A> arguments::Positional for SingleArg<A, arguments::Given<A>> {
-    type Value = TooManyPositionalArguments;
-    type Next = Self;
-    fn push(self, value: Self::Value) -> Self {
-        match value {}
-    }
-}
-
-impl<A, S> SingleArg<A, S> {
-    /// The argument, once given (a compile error before).
-    pub fn finish(self) -> A
-    where
-        S: __private_0_1::SingleArgGiven<A>,
-    {
-        self.0.value()
-    }
-
-    /// What `skip_init!` calls last (see `__private::FinishAny`).
-    #[doc(hidden)]
-    pub fn __finish(self) -> A
-    where
-        S: __private_0_1::SingleArgGiven<A>,
-    {
-        self.finish()
-    }
 }
 
 impl Parameter {
@@ -212,127 +161,12 @@ fn declared_tensor<I: Initializer>(
     Ok(t)
 }
 
-/// How a value becomes a constructor argument of type `T` when it is given by keyword or to a
-/// generated `new`: itself, or a declared conversion (a convolution's `kernel_size: Size<2>`
-/// takes `3` and `[3, 5]`). Positional arguments of `skip_init!`/`new!` take exactly the
-/// declared type (`3.into()` there), which keeps "too many" and "wrong type" to one error each.
-///
-/// Implement it for your own argument types; don't add conversions *to* primitive types
-/// (`IntoArg<usize> for u32`): integer literals rely on the identity being the only one.
-///
-/// ```
-/// use modules_core::IntoArg;
-/// struct Pair([usize; 2]);
-/// impl IntoArg<Pair> for usize {
-///     fn into_arg(self) -> Pair { Pair([self, self]) }
-/// }
-/// fn takes<V: IntoArg<Pair>>(v: V) -> Pair { v.into_arg() }
-/// assert_eq!(takes(3).0, [3, 3]);
-/// assert_eq!(IntoArg::<usize>::into_arg(5), 5usize);
-/// ```
-#[diagnostic::on_unimplemented(
-    message = "expected a constructor argument of type `{T}`, found `{Self}`",
-    label = "expected `{T}`",
-    note = "an argument converts from `{Self}` only where `{Self}: IntoArg<{T}>`"
-)]
-pub trait IntoArg<T> {
-    /// Converts a keyword's or `new`'s value into the declared type.
-    fn into_arg(self) -> T;
-}
+pub mod arguments;
+mod into_arg;
+mod single_arg;
 
-impl<T> IntoArg<T> for T {
-    fn into_arg(self) -> T {
-        self
-    }
-}
-
-/// The type of the position after the last argument of a hand-written builder
-/// ([`SingleArg`]): no value converts to it, so one positional too many is one error at that
-/// value ("expected a constructor argument of type `TooManyPositionalArguments`"). Derived
-/// builders say it in their own words instead: "`Linear` takes 3 positional arguments
-/// (`in_features`, `out_features`, `bias`) but 4 were given".
-/// ```compile_fail
-/// use modules_core::TooManyPositionalArguments;
-/// let _: TooManyPositionalArguments = 3; // nothing converts to it
-/// ```
-#[derive(Debug)]
-pub enum TooManyPositionalArguments {}
-
-/// The argument builders' vocabulary: the states their type parameters record (which appear in
-/// compile errors: "the trait `out_features_given<usize>` is not implemented for `NotGiven`"),
-/// and the two traits `skip_init!`/`new!` call, [`Positional`](arguments::Positional) and
-/// [`Finish`](arguments::Finish), which a hand-written [`SupportsDevice`](crate::SupportsDevice) builder implements
-/// to take the same argument grammar.
-///
-/// ```
-/// use modules_core::arguments::{Given, NotGiven};
-/// let slot: (NotGiven, Given<usize>) = (NotGiven, Given(3));
-/// assert_eq!(slot.1 .0, 3);
-/// ```
-pub mod arguments {
-    /// An argument not given yet.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct NotGiven;
-
-    /// A given argument and its value.
-    #[derive(Clone, Copy, Debug)]
-    pub struct Given<T>(pub T);
-
-    /// How many positional arguments were given so far.
-    #[derive(Clone, Copy, Debug, Default)]
-    pub struct Position<const N: usize>;
-
-    /// The next positional argument goes to the next declared parameter.
-    #[diagnostic::on_unimplemented(
-        message = "too many positional arguments",
-        label = "no constructor argument is left for this value",
-        note = "the constructor's arguments are declared in `#[module(new(...))]` on the module"
-    )]
-    pub trait Positional {
-        /// The type of the argument at this position.
-        type Value;
-        /// The builder after it is set.
-        type Next;
-        /// Sets it.
-        fn push(self, value: Self::Value) -> Self::Next;
-
-        /// Sets it from anything that converts to its declared type, as a keyword does
-        /// (`skip_init!(Conv2d, 3, 8, 3)`): a value that does not convert is one error naming
-        /// the type (`TooManyPositionalArguments` past the last position).
-        fn push_arg<V: crate::IntoArg<Self::Value>>(self, value: V) -> Self::Next
-        where
-            Self: Sized,
-        {
-            self.push(value.into_arg())
-        }
-
-        /// What `skip_init!` calls for its positional number `N` (counted from 1 over the
-        /// whole call): `push_arg` here; derived builders shadow it with an inherent method
-        /// whose errors name the argument.
-        #[doc(hidden)]
-        fn __positional<const N: usize, V: crate::IntoArg<Self::Value>>(self, value: V) -> Self::Next
-        where
-            Self: Sized,
-        {
-            self.push_arg(value)
-        }
-    }
-
-    /// The last step of `skip_init!`/`new!`: the arguments, once every required one is given.
-    /// Derived builders implement it under the same bounds as their `finish`, so a missing
-    /// argument is still that argument's error. A generic module type `M` has no known
-    /// builder, and this trait's message says what to write instead.
-    #[diagnostic::on_unimplemented(
-        message = "`skip_init!` and `new!` cannot fill in the arguments of a generic module type",
-        label = "the arguments of this type are not known here",
-        note = "in generic code, take the arguments from the caller (`args: M::Args`) and call \
-                `skip_init::<M>(args, options)` (the function) or `<M as SupportsDevice>::construct(args, &options)`"
-    )]
-    pub trait Finish<Args> {
-        /// Fills in the defaults.
-        fn finish(self) -> Args;
-    }
-}
+pub use into_arg::{IntoArg, TooManyPositionalArguments};
+pub use single_arg::SingleArg;
 
 #[doc(hidden)]
 #[path = "private.rs"]

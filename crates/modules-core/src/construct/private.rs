@@ -5,6 +5,7 @@
 use super::*;
 
 pub use super::keyword::{keyword_known, ArgumentTable, Keyword};
+pub use super::single_arg::SingleArgGiven;
 
 /// `__finish` for every builder: what `skip_init!` calls last on a hand-written builder or a
 /// generic `M::Builder` (where [`Finish`]'s message then explains). Derived builders and
@@ -36,23 +37,6 @@ pub use crate::construct::SupportsDevice;
 
 use crate::construct::arguments::{Given, NotGiven};
 
-/// A [`SingleArg`]'s one argument, given before `finish`.
-#[diagnostic::on_unimplemented(
-    message = "missing the required argument",
-    label = "this module takes one argument, and it was not given",
-    note = "pass it positionally: `skip_init!(Type, value)`"
-)]
-pub trait SingleArgGiven<T> {
-    /// The value.
-    fn value(self) -> T;
-}
-#[diagnostic::do_not_recommend]
-impl<T> SingleArgGiven<T> for Given<T> {
-    fn value(self) -> T {
-        self.0
-    }
-}
-
 /// Optional slots: a value or the default.
 pub trait Slot<T> {
     /// The value, if given.
@@ -66,13 +50,6 @@ impl<T> Slot<T> for NotGiven {
 impl<T> Slot<T> for Given<T> {
     fn into_option(self) -> Option<T> {
         Some(self.0)
-    }
-}
-
-#[diagnostic::do_not_recommend]
-impl<A, S: SingleArgGiven<A>> Finish<A> for SingleArg<A, S> {
-    fn finish(self) -> A {
-        SingleArg::finish(self)
     }
 }
 
