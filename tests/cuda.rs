@@ -214,7 +214,6 @@ fn checkpoint_load_into_cuda_equals_the_cpu_and_saves_back() {
         modules::new!(llama::Llama, llama::LlamaConfig::tiny()).unwrap()
     };
     let (dir, path) = common::saved(&cpu, "llama.safetensors");
-    let host = |m: &dyn Module| common::tensor_bytes(m);
     // Same dtype, and f32 -> bf16 cast on the way (through the host staging buffer).
     for (dtype, opts) in [
         (F32, LoadOptions::strict()),
@@ -237,8 +236,8 @@ fn checkpoint_load_into_cuda_equals_the_cpu_and_saves_back() {
         assert_all_on(&gpu, Cuda(0), dtype);
         assert!(gpu.uninitialized().is_empty());
         assert!(gpu.lm_head.weight.is_tied_to(&gpu.model.embed_tokens.weight));
-        let gpu_bytes = host(&gpu);
-        let want_bytes = host(&want);
+        let gpu_bytes = common::tensor_bytes(&gpu);
+        let want_bytes = common::tensor_bytes(&want);
         assert_eq!(gpu_bytes, want_bytes, "{dtype}");
         assert_ne!(
             gpu.model
@@ -259,11 +258,11 @@ fn checkpoint_load_into_cuda_equals_the_cpu_and_saves_back() {
     gpu.save_safetensors(&back).unwrap();
     assert_eq!(std::fs::read(&back).unwrap(), std::fs::read(&path).unwrap());
     // A failed load leaves the device tensors as they were.
-    let before = host(&gpu);
+    let before = common::tensor_bytes(&gpu);
     let mut bad = LoadOptions::strict();
     bad = bad.add_prefix("x.");
     assert!(gpu.load_safetensors(&path, bad).is_err());
-    assert_eq!(before, host(&gpu));
+    assert_eq!(before, common::tensor_bytes(&gpu));
 }
 
 #[test]

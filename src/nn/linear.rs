@@ -45,7 +45,7 @@ fn linear_repr(in_features: usize, out_features: usize, bias: bool) -> String {
     )
 }
 
-/// The output projection of [`MultiheadAttention`] (PyTorch's
+/// The output projection of [`MultiheadAttention`](super::MultiheadAttention) (PyTorch's
 /// `NonDynamicallyQuantizableLinear`, a `Linear` subclass that only changes the class name
 /// quantization sees). Weight U(±1/√in) like [`Linear`]; the bias is U(±1/√in) too, or zeros
 /// with `zero_bias = true`, which is what `MultiheadAttention` asks for (its

@@ -34,7 +34,7 @@ impl RnnMode {
     }
 }
 
-/// The nonlinearity of [`Rnn`] and [`RnnCell`] (PyTorch's `nonlinearity='tanh'` / `'relu'`).
+/// The nonlinearity of [`Rnn`](super::Rnn) and [`RnnCell`] (PyTorch's `nonlinearity='tanh'` / `'relu'`).
 ///
 /// ```
 /// use modules::prelude::*;

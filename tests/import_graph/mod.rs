@@ -60,10 +60,10 @@ fn cleaned(source: &str) -> String {
     while let Some(i) = rest.find("#[cfg(test)]") {
         out.push_str(&rest[..i]);
         let after = rest[i..].trim_start_matches("#[cfg(test)]").trim_start();
-        let block = after.strip_prefix("mod ").and_then(|m| {
-            let open = m.find(['{', ';'])?;
-            (m.as_bytes()[open] == b'{').then(|| &m[open..])
-        });
+        let block = after
+            .strip_prefix("mod ")
+            .filter(|m| mod_declaration(m).1 == Some('{'))
+            .map(|m| &m[m.find('{').unwrap()..]);
         rest = match block {
             Some(b) => &b[matching_brace(b)..],
             None => &rest[i + "#[cfg(test)]".len()..],
@@ -92,11 +92,7 @@ fn inline_supers_to_self(s: &str) -> String {
     let mut rest = s;
     while let Some(i) = find_word(rest, "mod") {
         let after = &rest[i + 3..];
-        let name_end = after
-            .trim_start()
-            .find(|c: char| !c.is_alphanumeric() && c != '_');
-        let opens = name_end.is_some_and(|e| after.trim_start()[e..].trim_start().starts_with('{'));
-        if !opens {
+        if mod_declaration(after).1 != Some('{') {
             out.push_str(&rest[..i + 3]);
             rest = after;
             continue;
@@ -333,6 +329,15 @@ impl Crate {
     }
 }
 
+/// What follows the keyword `mod`: the module's name, and the character after it (`;` for a
+/// module in a file of its own, `{` for an inline one).
+fn mod_declaration(after_keyword: &str) -> (String, Option<char>) {
+    let after = after_keyword.trim_start();
+    let name: String = after.chars().take_while(|&c| is_ident(c)).collect();
+    let next = after[name.len()..].trim_start().chars().next();
+    (name, next)
+}
+
 /// `(file, module name)` of every `#[path = "file"] mod name;`.
 fn path_attributes(source: &str) -> Vec<(String, String)> {
     let mut out = Vec::new();
@@ -343,12 +348,7 @@ fn path_attributes(source: &str) -> Vec<(String, String)> {
         let Some(m) = find_word(after, "mod") else {
             continue;
         };
-        let name: String = after[m + 3..]
-            .trim_start()
-            .chars()
-            .take_while(|&c| is_ident(c))
-            .collect();
-        out.push((rest[..end].to_string(), name));
+        out.push((rest[..end].to_string(), mod_declaration(&after[m + 3..]).0));
     }
     out
 }
@@ -358,11 +358,9 @@ fn declared_mods(source: &str) -> (BTreeSet<String>, BTreeSet<String>) {
     let (mut files, mut inline) = (BTreeSet::new(), BTreeSet::new());
     let mut rest = source;
     while let Some(i) = find_word(rest, "mod") {
-        let after = rest[i + 3..].trim_start();
-        let name: String = after.chars().take_while(|&c| is_ident(c)).collect();
-        match after[name.len()..].trim_start().chars().next() {
-            Some(';') => files.insert(name),
-            Some('{') => inline.insert(name),
+        match mod_declaration(&rest[i + 3..]) {
+            (name, Some(';')) => files.insert(name),
+            (name, Some('{')) => inline.insert(name),
             _ => false,
         };
         rest = &rest[i + 3..];

@@ -43,6 +43,7 @@ impl<T: Expected> fmt::Display for ParseError<T> {
     }
 }
 
+// Debug, Clone and PartialEq by hand: derives would require them of `T`, which is only a tag.
 impl<T> fmt::Debug for ParseError<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ParseError").field("found", &self.found).finish()

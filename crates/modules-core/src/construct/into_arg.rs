@@ -36,7 +36,7 @@ impl<T> IntoArg<T> for T {
 }
 
 /// The type of the position after the last argument of a hand-written builder
-/// ([`SingleArg`]): no value converts to it, so one positional too many is one error at that
+/// ([`SingleArg`](crate::SingleArg)): no value converts to it, so one positional too many is one error at that
 /// value ("expected a constructor argument of type `TooManyPositionalArguments`"). Derived
 /// builders say it in their own words instead: "`Linear` takes 3 positional arguments
 /// (`in_features`, `out_features`, `bias`) but 4 were given".

@@ -44,7 +44,7 @@ impl<B> Keyword<true> for B {
 }
 
 /// `true` when `given` is an argument of `table`'s type; otherwise a compile-time panic, at
-/// the caller, with [`unknown_keyword`]'s message.
+/// the caller, with `unknown_keyword`'s message.
 #[track_caller]
 pub const fn keyword_known(table: ArgumentTable, given: &str) -> bool {
     match unknown_keyword(table, given) {

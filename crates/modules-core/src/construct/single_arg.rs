@@ -3,7 +3,7 @@
 use super::arguments::{Finish, Given, NotGiven, Positional};
 use super::into_arg::TooManyPositionalArguments;
 
-/// The argument builder of a hand-written [`SupportsDevice`] whose `Args` is one value:
+/// The argument builder of a hand-written [`SupportsDevice`](crate::SupportsDevice) whose `Args` is one value:
 /// `skip_init!(M, value)` sets it, and leaving it out is a compile error naming it.
 ///
 /// ```
